@@ -1,0 +1,253 @@
+"""The classifier: cue scan, candidate sentences, token patterns, typed terms.
+
+One compiled regular expression finds every cue of every term type in the whole text.
+Only the sentences around cues are tokenised, and only the rules of the types whose
+cues they contain are tried on them. Most of a contract is never looked at twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .model import TERM_CLASSES, Party, Term, TermType
+from .patterns import Encoded, Pattern, Token, encode, tokenize
+from .ruleset import Construction, RuleSet, TypeRules
+from .segment import Segmenter
+from .spans import LineIndex
+from .values import Money, Period, ValueMatch, find_values, parse_period
+
+__all__ = ["Candidate", "Outcome", "Classifier", "classify"]
+
+_LEADING = re.compile(r"^(?:(?:the|its|their|his|her|all|any|such|each|an?)\s+)+", re.I)
+_SPLIT_TERRITORY = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+)\s*")
+_WORLDWIDE = re.compile(r"world\s*-?\s*wide|throughout the world|in the world", re.I)
+
+
+@attrs.frozen
+class Outcome:
+    """What one type's rules made of one candidate sentence."""
+
+    type: TermType
+    rule: str | None  # the construction that made a term, or the veto or skip that stopped one
+    verdict: str  # "term", "vetoed", "skipped", "no-construction"
+    term: Term | None = None
+
+
+@attrs.frozen
+class Candidate:
+    """A sentence that contains a cue, and what each cued type made of it."""
+
+    start: int
+    end: int
+    section: str | None
+    outcomes: tuple[Outcome, ...]
+
+
+class Classifier:
+    """Classifies the candidate sentences of one text with one rule set."""
+
+    def __init__(self, rules: RuleSet, text: str, parties: Sequence[Party] = ()) -> None:
+        self.rules = rules
+        self.text = text
+        self.segmenter = Segmenter(text)
+        self.index = LineIndex(text)
+        self.party_keys: dict[str, str] = {}
+        for p in parties:
+            for alias in (p.name, *p.aliases):
+                if alias:
+                    self.party_keys[alias.lower()] = p.key
+        names = sorted(self.party_keys, key=len, reverse=True)
+        self.party_re = (
+            re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+            if names
+            else None
+        )
+
+    def candidates(self) -> list[tuple[int, int]]:
+        """Sentences that contain at least one cue, in order, without repeats."""
+        spans: list[tuple[int, int]] = []
+        last_end = -1
+        for m in self.rules.cue_regex.finditer(self.text):
+            if m.start() < last_end:
+                continue
+            start, end = self.segmenter.sentence_at(m.start())
+            if end <= start:
+                continue
+            spans.append((start, end))
+            last_end = max(end, m.end())
+        return spans
+
+    def run(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for start, end in self.candidates():
+            sentence = self.text[start:end]
+            cued = [t for t in self.rules.types.values() if t.cue_regex.search(sentence)]
+            if not cued:
+                continue
+            section = self.segmenter.section_at(start)
+            if not any(ch.islower() for ch in sentence):  # a heading names, it does not state
+                outcomes = tuple(Outcome(t.type, None, "heading") for t in cued)
+                out.append(Candidate(start, end, section, outcomes))
+                continue
+            encoded, values = self.encode(start, end)
+            skip = next((s.id for s in self.rules.skips if s.pattern.search(encoded)), None)
+            if skip is not None:
+                outcomes = tuple(Outcome(t.type, skip, "skipped") for t in cued)
+            else:
+                outcomes = tuple(
+                    self.apply(t, encoded, values, start, end, section) for t in cued
+                )
+            out.append(Candidate(start, end, section, outcomes))
+        return out
+
+    def encode(self, start: int, end: int) -> tuple[Encoded, dict[int, ValueMatch]]:
+        sentence = self.text[start:end]
+        merged: list[tuple[int, int, tuple[str, ...]]] = []
+        by_start: dict[int, ValueMatch] = {}
+        for v in find_values(sentence):
+            merged.append((start + v.start, start + v.end, (v.kind.upper(),)))
+            by_start[start + v.start] = v
+        if self.party_re is not None:
+            taken = [(s, e) for s, e, _ in merged]
+            for m in self.party_re.finditer(sentence):
+                s, e = start + m.start(), start + m.end()
+                if not any(s < te and e > ts for ts, te in taken):
+                    merged.append((s, e, ("PARTY",)))
+        tokens = tokenize(self.text, start, end, self.rules.word_classes, merged)
+        values = {i: by_start[t.start] for i, t in enumerate(tokens) if t.start in by_start}
+        return encode(tokens), values
+
+    def apply(
+        self,
+        rules: TypeRules,
+        encoded: Encoded,
+        values: dict[int, ValueMatch],
+        start: int,
+        end: int,
+        section: str | None,
+    ) -> Outcome:
+        vetoed: list[tuple[str, tuple[int, int]]] = []
+        for veto in rules.vetoes:
+            found = veto.pattern.search(encoded)
+            if found:
+                vetoed.append((veto.id, found[""]))
+        blocked_by: str | None = None
+        for cons in rules.constructions:
+            found = cons.pattern.search(encoded)
+            if not found:
+                continue
+            if cons.also is not None and cons.also.search(encoded) is None:
+                continue
+            if cons.unless is not None and cons.unless.search(encoded) is not None:
+                continue
+            lo, hi = found[""]
+            hit = next((vid for vid, (vs, ve) in vetoed if vs < hi and ve > lo), None)
+            if hit is not None:
+                blocked_by = blocked_by or hit
+                continue
+            term = self.build(cons, rules.fields, found, encoded, values, start, end, section)
+            return Outcome(rules.type, cons.id, "term", term)
+        if blocked_by:
+            return Outcome(rules.type, blocked_by, "vetoed")
+        return Outcome(rules.type, None, "no-construction")
+
+    def build(
+        self,
+        cons: Construction,
+        field_patterns: dict[str, Pattern],
+        found: dict[str, tuple[int, int]],
+        encoded: Encoded,
+        values: dict[int, ValueMatch],
+        start: int,
+        end: int,
+        section: str | None,
+    ) -> Term:
+        cls = TERM_CLASSES[cons.type]
+        names = {f.name: f for f in attrs.fields(cls)}
+        roles = dict(found)
+        for name, pattern in field_patterns.items():
+            if name in roles:
+                continue
+            extra = pattern.search(encoded)
+            if extra and name in extra:
+                roles[name] = extra[name]
+        kwargs: dict[str, Any] = {}
+        for role, (i, j) in roles.items():
+            if role in names and role not in cons.fixed and j > i:
+                value = self.field_value(cls, role, encoded.tokens[i:j], values, i)
+                if value is not None:
+                    kwargs.update(value)
+        kwargs.update(cons.fixed)
+        return cls(
+            status=cons.status,
+            span=self.index.span(start, end),
+            text=self.text[start:end],
+            section=section,
+            rule=cons.id,
+            **kwargs,
+        )
+
+    def field_value(
+        self,
+        cls: type[Term],
+        role: str,
+        tokens: Sequence[Token],
+        values: dict[int, ValueMatch],
+        first: int,
+    ) -> dict[str, Any] | None:
+        kind = str(attrs.fields_dict(cls)[role].type)
+        found = [values[first + k] for k in range(len(tokens)) if first + k in values]
+        raw = self.text[tokens[0].start : tokens[-1].end]
+        if role == "amount":
+            money = next((v.value for v in found if isinstance(v.value, Money)), None)
+            if money is None:
+                return None
+            return {"amount": money.amount, "currency": money.currency}
+        if "Decimal" in kind:
+            number = next((v.value for v in found if isinstance(v.value, Decimal)), None)
+            if number is None and role == "quantity":
+                digits = re.sub(r"[^\d.]", "", raw)
+                number = Decimal(digits) if re.fullmatch(r"\d+(?:\.\d+)?", digits) else None
+            return {role: number} if number is not None else None
+        if "dt.date" in kind:
+            date = next((v.value for v in found if isinstance(v.value, dt.date)), None)
+            return {role: date} if date is not None else None
+        if "Period" in kind:
+            period = next((v.value for v in found if isinstance(v.value, Period)), None)
+            if period is None:
+                period = parse_period(raw)
+            return {role: period} if period is not None else None
+        if "tuple" in kind:
+            if _WORLDWIDE.search(raw):
+                return {role: ("worldwide",)}
+            parts = [_tidy(p) for p in _SPLIT_TERRITORY.split(raw)]
+            return {role: tuple(p for p in parts if p)}
+        if len(tokens) == 1 and "PARTY" in tokens[0].classes:
+            key = self.party_keys.get(raw.lower())
+            if key:
+                return {role: key}
+        party = self.party_re.fullmatch(raw) if self.party_re is not None else None
+        if party is not None:
+            return {role: self.party_keys[raw.lower()]}
+        tidy = _tidy(raw)
+        return {role: tidy} if tidy else None
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:.()\"'“”")
+    return _LEADING.sub("", text)
+
+
+def classify(
+    text: str, rules: RuleSet, parties: Sequence[Party] = ()
+) -> tuple[list[Term], list[Candidate]]:
+    """Terms found in ``text``, and every candidate sentence with its outcomes."""
+    candidates = Classifier(rules, text, parties).run()
+    terms = [o.term for c in candidates for o in c.outcomes if o.term is not None]
+    return terms, candidates

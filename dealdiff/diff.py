@@ -1,0 +1,541 @@
+"""What changed in the deal: a term-level diff of two versions of an agreement.
+
+Terms are paired by what they are about (type, parties, subject), never by position or
+wording; paired terms are compared field by field (deepdiff over canonical values, so money
+compares by amount and currency, rates by value, territories as sets); each difference
+becomes a small typed :class:`Change`, rated by the rules of ``rules/severity.toml``.
+
+>>> from dealdiff.model import Agreement, Exclusivity
+>>> old = Agreement(source="v1", terms=[Exclusivity(status="exclusive", holder="Acme")])
+>>> new = Agreement(source="v2", terms=[Exclusivity(status="non_exclusive", holder="Acme")])
+>>> [(c.kind.value, c.field, c.old.value, c.new.value, c.severity.value)
+...  for c in diff(old, new).changes]
+[('changed', 'status', 'exclusive', 'non_exclusive', 'major')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from deepdiff import DeepDiff
+
+from .model import Agreement, Term, TermType
+from .render import format_value
+from .serialize import encode_value, term_to_dict
+from .severity import Facts, Severity, SeverityRules, change_percent, default_severities
+from .spans import Span
+from .values import Money, Period
+
+__all__ = [
+    "ChangeKind",
+    "Severity",
+    "Change",
+    "DiffResult",
+    "diff",
+    "normalise_text",
+    "identity_key",
+    "canonical_fields",
+    "similarity",
+    "pair_terms",
+    "term_label",
+    "format_field",
+    "change_to_dict",
+    "result_to_dict",
+]
+
+
+class ChangeKind(enum.StrEnum):
+    """What happened to a term between the two versions."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """One difference: a term added or removed, or one field of a paired term changed.
+
+    For ``changed``, ``old`` and ``new`` are the field's values; for ``added`` (``removed``),
+    ``new`` (``old``) is the whole term and the other side is None.
+    """
+
+    kind: ChangeKind
+    type: str
+    field: str | None
+    old: Any
+    new: Any
+    severity: Severity
+    rule: str
+    summary: str
+    old_term: Term | None = None
+    new_term: Term | None = None
+
+    @property
+    def old_span(self) -> Span | None:
+        return self.old_term.span if self.old_term is not None else None
+
+    @property
+    def new_span(self) -> Span | None:
+        return self.new_term.span if self.new_term is not None else None
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable hash of the term type, its identity and the field, for ignore files.
+
+        It does not move when clauses are reworded, renumbered or reordered.
+        """
+        term = self.old_term if self.old_term is not None else self.new_term
+        ident = list(identity_key(term)[1]) if term is not None else []
+        payload = json.dumps([self.type, ident, self.field or ""], ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+@attrs.frozen(kw_only=True)
+class DiffResult:
+    """The changes between ``old`` and ``new``, and the pairs of terms that did not change."""
+
+    old: Agreement
+    new: Agreement
+    changes: tuple[Change, ...] = ()
+    unchanged: tuple[tuple[Term, Term], ...] = ()
+
+    def summary(self) -> dict[str, int]:
+        """Counts by kind: ``{"added": n, "removed": n, "changed": n}`` (changes, not terms)."""
+        counts = {kind.value: 0 for kind in (ChangeKind.ADDED, ChangeKind.REMOVED)}
+        counts["changed"] = 0
+        for change in self.changes:
+            counts[change.kind.value] += 1
+        return counts
+
+    @property
+    def max_severity(self) -> Severity | None:
+        """The highest severity of any change; None when nothing changed."""
+        return max((c.severity for c in self.changes), default=None)
+
+    def at_or_above(self, severity: Severity) -> tuple[Change, ...]:
+        """The changes whose severity is ``severity`` or higher."""
+        return tuple(c for c in self.changes if c.severity >= severity)
+
+
+# ---------------------------------------------------------------- normalisation
+
+_PUNCT = re.compile(r"[^\w\s&/%$€£¥+-]")
+_LEADING_ARTICLE = re.compile(r"^(?:(?:the|a|an)\s+)+")
+
+
+def normalise_text(text: str) -> str:
+    """A string as compared: case-folded, punctuation dropped, spaces collapsed, no article.
+
+    >>> normalise_text('  The  "Territory". ')
+    'territory'
+    """
+    folded = _PUNCT.sub(" ", text.casefold())
+    return _LEADING_ARTICLE.sub("", " ".join(folded.split()))
+
+
+def _canonical(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, str):
+        return normalise_text(value) or None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Period):
+        # Five years and sixty months are the same period.
+        count, unit = value.count, value.unit.value
+        if unit == "Y":
+            count, unit = count * 12, "M"
+        elif unit == "W":
+            count, unit = count * 7, "D"
+        return f"P{format(count.normalize(), 'f')}{unit}"
+    if isinstance(value, Money):
+        return [_canonical(value.amount), value.currency]
+    if isinstance(value, tuple | list | set | frozenset):
+        # Lists (territories) compare as sets.
+        return sorted({c for c in (_canonical(v) for v in value) if c is not None}) or None
+    return str(value)
+
+
+def canonical_fields(term: Term) -> dict[str, Any]:
+    """The meaningful fields of ``term`` in the form they are compared in.
+
+    >>> from dealdiff.model import RevenueShare
+    >>> canonical_fields(RevenueShare(rate=Decimal("20.0"), payee="The Licensor"))["rate"]
+    '20'
+    """
+    return {name: _canonical(value) for name, value in term.fields().items()}
+
+
+def identity_key(term: Term) -> tuple[str, tuple[str, ...]]:
+    """What ``term`` is about: its type and normalised identity fields.
+
+    >>> from dealdiff.model import Exclusivity
+    >>> identity_key(Exclusivity(holder="Microsoft", subject="the  Cloud Services"))
+    ('exclusivity', ('microsoft', 'cloud services'))
+    """
+    values = []
+    for name in type(term).identity:
+        value = _canonical(getattr(term, name))
+        values.append("" if value is None else str(value))
+    return str(term.type.value), tuple(values)
+
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def similarity(old: Term, new: Term) -> float:
+    """How alike two terms of one type are, from 0 to 1; identity fields count double.
+
+    Fields unset on both sides are left out; strings earn partial credit for shared words.
+    """
+    a, b = canonical_fields(old), canonical_fields(new)
+    ident = set(type(old).identity)
+    score = total = 0.0
+    for name in a.keys() | b.keys():
+        x, y = a.get(name), b.get(name)
+        if x is None and y is None:
+            continue
+        weight = 2.0 if name in ident else 1.0
+        total += weight
+        if x == y:
+            score += weight
+        elif isinstance(x, str) and isinstance(y, str):
+            score += weight * _jaccard(_words(x), _words(y))
+        elif isinstance(x, list) and isinstance(y, list):
+            score += weight * _jaccard(set(x), set(y))
+    return score / total if total else 1.0
+
+
+# ---------------------------------------------------------------- pairing
+
+#: Terms of one type that agree on less than this (and differ in identity) are not paired.
+PAIRING_THRESHOLD = 0.5
+
+
+def _dedupe(terms: Iterable[Term]) -> list[Term]:
+    """Drop terms equal (in their meaningful fields) to an earlier one: keep the first span."""
+    seen: set[str] = set()
+    out: list[Term] = []
+    for term in terms:
+        key = json.dumps([str(term.type.value), canonical_fields(term)], sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(term)
+    return out
+
+
+def _tiebreak(term: Term) -> str:
+    return json.dumps(canonical_fields(term), sort_keys=True)
+
+
+def pair_terms(
+    old: Sequence[Term], new: Sequence[Term]
+) -> tuple[list[tuple[Term, Term]], list[Term], list[Term]]:
+    """Pair terms across versions: ``(pairs, removed, added)``.
+
+    Terms of the same type with the same identity pair first (the most alike first); the
+    remaining terms of a type pair by similarity when at least :data:`PAIRING_THRESHOLD`.
+    The result does not depend on the order of the terms, and swapping ``old`` and ``new``
+    swaps the result.
+    """
+    old_terms, new_terms = _dedupe(old), _dedupe(new)
+    candidates: list[tuple[tuple[int, float, str, str], int, int]] = []
+    old_keys = [identity_key(t) for t in old_terms]
+    new_keys = [identity_key(t) for t in new_terms]
+    old_ties = [_tiebreak(t) for t in old_terms]
+    new_ties = [_tiebreak(t) for t in new_terms]
+    for i, a in enumerate(old_terms):
+        for j, b in enumerate(new_terms):
+            if a.type != b.type:
+                continue
+            same = old_keys[i] == new_keys[j]
+            score = similarity(a, b)
+            if not same and score < PAIRING_THRESHOLD:
+                continue
+            # The sort key is symmetric in the two terms, so diff(b, a) mirrors diff(a, b).
+            lo, hi = sorted((old_ties[i], new_ties[j]))
+            candidates.append(((0 if same else 1, -score, lo, hi), i, j))
+    candidates.sort(key=lambda c: c[0])
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs: list[tuple[Term, Term]] = []
+    for _, i, j in candidates:
+        if i in used_old or j in used_new:
+            continue
+        used_old.add(i)
+        used_new.add(j)
+        pairs.append((old_terms[i], new_terms[j]))
+    removed = [t for i, t in enumerate(old_terms) if i not in used_old]
+    added = [t for j, t in enumerate(new_terms) if j not in used_new]
+    return pairs, removed, added
+
+
+# ---------------------------------------------------------------- field comparison
+
+
+def _changed_fields(old: Term, new: Term) -> list[str]:
+    a, b = canonical_fields(old), canonical_fields(new)
+    if a == b:
+        return []
+    tree = DeepDiff(a, b, ignore_order=True, view="tree")
+    names: set[str] = set()
+    for levels in tree.values():
+        for level in levels:
+            path = level.path(output_format="list")
+            if path:
+                names.add(str(path[0]))
+    order = list(old.fields())
+    changed = [name for name in order if name in names]
+    if "status" in changed and old.negative != new.negative:
+        # A right that starts or stops takes its values with it: "active 20% -> ceased" is
+        # one change on status, not a status change plus a rate that disappeared.
+        changed = [
+            name
+            for name in changed
+            if name == "status" or (a.get(name) is not None and b.get(name) is not None)
+        ]
+    return changed
+
+
+# ---------------------------------------------------------------- labels and messages
+
+
+def _short(text: str, limit: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def term_label(term: Term) -> str:
+    """The term as people name it: type, then what it is about.
+
+    >>> from dealdiff.model import RevenueShare
+    >>> term_label(RevenueShare(payer="OpenAI", payee="Microsoft", base="Net Revenue"))
+    'revenue_share (OpenAI → Microsoft; Net Revenue)'
+    """
+    f = term.fields()
+    parts: list[str] = []
+    if term.type is TermType.REVENUE_SHARE:
+        if f.get("payer") or f.get("payee"):
+            parts.append(f"{f.get('payer') or '?'} → {f.get('payee') or '?'}")
+        if f.get("base"):
+            parts.append(_short(f["base"]))
+    elif term.type in (TermType.CLOUD_COMMITMENT, TermType.MINIMUM_COMMITMENT):
+        if f.get("committer") or f.get("provider"):
+            parts.append(f"{f.get('committer') or '?'} → {f.get('provider') or '?'}")
+        if f.get("subject"):
+            parts.append(_short(f["subject"]))
+    else:
+        kind = f.get("kind")
+        if kind is not None and str(getattr(kind, "value", kind)) != "priority":
+            parts.append(str(getattr(kind, "value", kind)))
+        if f.get("subject"):
+            parts.append(_short(f["subject"]))
+        if f.get("holder"):
+            parts.append(f"holder {f['holder']}")
+    label = str(term.type.value)
+    return f"{label} ({'; '.join(parts)})" if parts else label
+
+
+def format_field(name: str, value: Any, term: Term | None = None) -> str:
+    """A field value for people; an amount shows its currency (``USD 10,000,000,000``)."""
+    if name == "amount" and isinstance(value, Decimal):
+        currency = getattr(term, "currency", None) if term is not None else None
+        return f"{currency + ' ' if currency else ''}{value.normalize():,f}"
+    if name == "territory" and isinstance(value, tuple) and not value:
+        return "-"
+    return format_value(name, value)
+
+
+def _pct_text(old: Any, new: Any) -> str:
+    pct = change_percent(old, new)
+    if pct is None:
+        if old is None:
+            return "newly set"
+        if new is None:
+            return "no longer set"
+        return "from zero" if old == 0 else "n/a"
+    rounded = pct.quantize(Decimal("0.01")).normalize()
+    return f"{'+' if rounded > 0 else ''}{rounded:,f}%"
+
+
+def _direction(old: Any, new: Any) -> str:
+    if isinstance(old, Decimal) and isinstance(new, Decimal):
+        if new > old:
+            return "raised"
+        if new < old:
+            return "lowered"
+    return "changed"
+
+
+def _message_values(
+    kind: ChangeKind, field: str | None, old: Any, new: Any, old_t: Term | None, new_t: Term | None
+) -> dict[str, str]:
+    label_term = old_t if old_t is not None else new_t
+    assert label_term is not None
+    values = {
+        "term": term_label(label_term),
+        "type": str(label_term.type.value),
+        "field": field or "",
+        "status": format_value("status", label_term.status),
+    }
+    if kind is ChangeKind.CHANGED and field is not None:
+        values["old"] = format_field(field, old, old_t)
+        values["new"] = format_field(field, new, new_t)
+        values["change_pct"] = _pct_text(old, new)
+        values["direction"] = _direction(old, new)
+        if isinstance(old, tuple) and isinstance(new, tuple):
+            gone = [v for v in old if normalise_text(v) not in {normalise_text(n) for n in new}]
+            came = [v for v in new if normalise_text(v) not in {normalise_text(o) for o in old}]
+            values["removed"] = ", ".join(gone) or "-"
+            values["added"] = ", ".join(came) or "-"
+    return values
+
+
+def _rate(
+    rules: SeverityRules,
+    kind: ChangeKind,
+    type_: str,
+    field: str | None,
+    old: Any,
+    new: Any,
+    old_t: Term | None,
+    new_t: Term | None,
+) -> Change:
+    term = old_t if old_t is not None else new_t
+    assert term is not None
+    facts = Facts(
+        change=kind.value,
+        type=type_,
+        field=field,
+        old=old,
+        new=new,
+        status=str(term.status.value if isinstance(term.status, enum.Enum) else term.status),
+    )
+    rule = rules.rate(facts)
+    summary = rule.render(_message_values(kind, field, old, new, old_t, new_t))
+    return Change(
+        kind=kind,
+        type=type_,
+        field=field,
+        old=old,
+        new=new,
+        severity=rule.severity,
+        rule=rule.id,
+        summary=summary,
+        old_term=old_t,
+        new_term=new_t,
+    )
+
+
+def _position(term: Term | None) -> int:
+    return term.span.start if term is not None and term.span is not None else 1 << 62
+
+
+def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = None) -> DiffResult:
+    """The term-level changes from ``old`` to ``new``, each rated by ``severities``.
+
+    ``severities`` defaults to the package's ``rules/severity.toml``. Changes come in the
+    order of the new version (removed terms where they stood in the old one).
+
+    >>> from dealdiff.model import Agreement, RevenueShare
+    >>> a = Agreement(source="a", terms=[RevenueShare(payer="X", payee="Y", rate=20)])
+    >>> b = Agreement(source="b", terms=[RevenueShare(payer="X", payee="Y", rate=12.5)])
+    >>> [c.summary for c in diff(a, b).changes]
+    ['Revenue share rate lowered: revenue_share (X → Y) 20% → 12.5% (-37.5%).']
+    """
+    rules = severities if severities is not None else default_severities()
+    pairs, removed, added = pair_terms(old.terms, new.terms)
+    items: list[tuple[int, int, list[Change]]] = []
+    unchanged: list[tuple[int, tuple[Term, Term]]] = []
+    for index, (a, b) in enumerate(pairs):
+        fields = _changed_fields(a, b)
+        if not fields:
+            unchanged.append((_position(b), (a, b)))
+            continue
+        type_ = str(a.type.value)
+        changes = [
+            _rate(rules, ChangeKind.CHANGED, type_, name, getattr(a, name), getattr(b, name), a, b)
+            for name in fields
+        ]
+        items.append((_position(b), index, changes))
+    base = len(pairs)
+    for offset, term in enumerate(added):
+        change = _rate(rules, ChangeKind.ADDED, str(term.type.value), None, None, term, None, term)
+        items.append((_position(term), base + offset, [change]))
+    base += len(added)
+    for offset, term in enumerate(removed):
+        change = _rate(
+            rules, ChangeKind.REMOVED, str(term.type.value), None, term, None, term, None
+        )
+        items.append((_position(term), base + offset, [change]))
+    items.sort(key=lambda item: (item[0], item[1]))
+    unchanged.sort(key=lambda item: item[0])
+    return DiffResult(
+        old=old,
+        new=new,
+        changes=tuple(c for _, _, group in items for c in group),
+        unchanged=tuple(pair for _, pair in unchanged),
+    )
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _span(term: Term | None) -> dict[str, int] | None:
+    return term.span.to_dict() if term is not None and term.span is not None else None
+
+
+def change_to_dict(change: Change) -> dict[str, Any]:
+    """One change as JSON-ready data (the ``diff --format json`` contract).
+
+    For ``changed``, ``old``/``new`` are the field values in the ``parse`` JSON encoding;
+    for ``added``/``removed``, the whole term.
+    """
+    if change.kind is ChangeKind.CHANGED:
+        old, new = encode_value(change.old), encode_value(change.new)
+    else:
+        old = term_to_dict(change.old_term, location=False) if change.old_term else None
+        new = term_to_dict(change.new_term, location=False) if change.new_term else None
+    return {
+        "change": change.kind.value,
+        "type": change.type,
+        "field": change.field,
+        "old": old,
+        "new": new,
+        "severity": change.severity.value,
+        "rule": change.rule,
+        "summary": change.summary,
+        "old_span": _span(change.old_term),
+        "new_span": _span(change.new_term),
+        "old_section": change.old_term.section if change.old_term is not None else None,
+        "new_section": change.new_term.section if change.new_term is not None else None,
+        "fingerprint": change.fingerprint,
+    }
+
+
+def result_to_dict(result: DiffResult) -> dict[str, Any]:
+    """The whole diff as JSON-ready data: sources, changes and the summary counts."""
+    return {
+        "old_source": result.old.source,
+        "new_source": result.new.source,
+        "changes": [change_to_dict(c) for c in result.changes],
+        "summary": result.summary(),
+    }

@@ -1,0 +1,77 @@
+"""Parties and their defined aliases, from the preamble and the signature of a contract.
+
+``Microsoft Corporation, a Washington corporation ("Microsoft")`` gives the party
+``Microsoft Corporation`` with the alias ``Microsoft``; terms name parties by alias.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Party
+from .spans import LineIndex
+
+__all__ = ["find_parties", "PREAMBLE_CHARS"]
+
+#: Parties are looked for in the first characters of a text only.
+PREAMBLE_CHARS = 6000
+
+_QUOTE = "[\"“”'‘’]"
+# `Name[, a Delaware corporation ...] (["the"] "Alias")` and `(hereinafter [referred to as] "Alias")`
+_DEFINED = re.compile(
+    rf"(?P<name>[A-Z][\w.,&'’\- ]{{1,90}}?)"
+    rf"(?:\s*,?\s*(?:an?|the)\s+[^()\"“”]{{0,200}}?)?"
+    rf"\s*[,]?\s*\(\s*(?:hereinafter\s+|herein\s+)?(?:referred\s+to\s+)?(?:as\s+)?(?:the\s+)?"
+    rf"{_QUOTE}{{1,2}}(?P<alias>[A-Z][\w&.\- ]{{0,40}}?){_QUOTE}{{1,2}}"
+    rf"(?:\s*(?:or|and)\s+(?:the\s+)?{_QUOTE}{{1,2}}(?P<alias2>[A-Z][\w&.\- ]{{0,40}}?){_QUOTE}{{1,2}})?"
+    rf"\s*\)",
+)
+_ENTITY = re.compile(
+    r"\b(?:Inc|Incorporated|Corp|Corporation|Company|Co|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|"
+    r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|S\.p\.A|Pty|Trust|University|Bank|Partners|Holdings)\b"
+)
+_NOT_PARTY = re.compile(
+    r"^(?:Agreement|Effective Date|Execution Date|Commencement Date|Term|Territory|Products?|"
+    r"Services?|Parties|Party|Contract|Schedule|Exhibit|Amendment|Closing|Date)$",
+    re.I,
+)
+_ROLE_ALIAS = re.compile(
+    r"^(?:Licensee|Licensor|Distributor|Supplier|Customer|Company|Buyer|Seller|Purchaser|Vendor|"
+    r"Reseller|Manufacturer|Client|Provider|Franchisee|Franchisor|Sponsor|Agent|Partner|"
+    r"Consultant|Contractor|Developer|Publisher|Owner|Operator|Investor|Party [A-Z])$"
+)
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,")
+    # Drop lead-in words of the sentence the name sits in.
+    name = re.sub(
+        r"^.*?\b(?:between|among|by and between|by and among|and|by|with|to)\s+", "", name
+    )
+    return name.strip(" ,")
+
+
+def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, ...]:
+    """Parties defined in the preamble, in order of appearance.
+
+    >>> [p.key for p in find_parties('between Acme Inc. ("Acme") and Bolt LLC ("Bolt").')]
+    ['Acme', 'Bolt']
+    """
+    head = text[:PREAMBLE_CHARS]
+    found: dict[str, Party] = {}
+    index = index or LineIndex(head)
+    for m in _DEFINED.finditer(head):
+        alias = re.sub(r"\s+", " ", m.group("alias")).strip()
+        name = _clean_name(m.group("name"))
+        if not alias or _NOT_PARTY.match(alias) or alias.lower() in found:
+            continue
+        if not (_ENTITY.search(name) or _ROLE_ALIAS.match(alias)):
+            continue
+        aliases = [alias]
+        if m.group("alias2"):
+            aliases.append(re.sub(r"\s+", " ", m.group("alias2")).strip())
+        start = m.start("name") + m.group("name").find(name[:10]) if name else m.start()
+        found[alias.lower()] = Party(
+            name=name or alias, aliases=tuple(aliases), span=index.span(start, m.end())
+        )
+    return tuple(found.values())

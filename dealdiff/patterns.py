@@ -1,0 +1,263 @@
+"""Token patterns: tokenising a sentence into classed tokens and matching rule patterns.
+
+A sentence becomes a list of :class:`Token` (lower-cased word, source offsets, classes).
+The tokens are encoded once as one string, `` word#CLASS#CLASS#`` per token, and each
+pattern of ``grammar/pattern.lark`` compiles to a regular expression over that encoding:
+matching every construction of every rule against a sentence is then a handful of
+``re.search`` calls, with no per-pattern interpretation in Python.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from importlib import resources
+
+import attrs
+import lark
+
+__all__ = [
+    "Token",
+    "Encoded",
+    "Pattern",
+    "PatternError",
+    "tokenize",
+    "encode",
+    "compile_pattern",
+    "BUILTIN_CLASSES",
+]
+
+#: Classes assigned by code rather than by the lexicon.
+BUILTIN_CLASSES = frozenset(
+    {"PARTY", "NUM", "MONEY", "PERCENT", "DATE", "PERIOD", "REDACTED", "CAP", "PUNCT"}
+)
+
+_TOKEN_RE = re.compile(
+    r"\[[\s*\-_.xX]*\]"  # redaction marks: [***], [ * ], [__]
+    r"|[A-Za-z0-9]+(?:[-'’.&/][A-Za-z0-9]+)*"
+    r"|[^\sA-Za-z0-9]"
+)
+_CLASS_TAIL = r"(?:[A-Z0-9_]+#)*"
+
+
+@attrs.frozen
+class Token:
+    """One token of a sentence: ``word`` lower-cased, ``start``/``end`` in the source."""
+
+    word: str
+    start: int
+    end: int
+    classes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Encoded:
+    """A sentence's tokens and their encoding, with the map back to token indices."""
+
+    tokens: tuple[Token, ...]
+    string: str
+    offsets: tuple[int, ...]  # where each token starts in ``string``
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Token indices ``[i, j)`` covered by the encoded range ``[start, end)``."""
+        i = bisect.bisect_right(self.offsets, start) - 1
+        j = bisect.bisect_left(self.offsets, end)
+        return max(i, 0), j
+
+
+def tokenize(
+    text: str,
+    start: int,
+    end: int,
+    classify: Callable[[str], tuple[str, ...]],
+    merged: Iterable[tuple[int, int, tuple[str, ...]]] = (),
+) -> list[Token]:
+    """Tokens of ``text[start:end]``.
+
+    ``merged`` lists ``(start, end, classes)`` ranges (party names, value phrases) that
+    become one token each, so ``Microsoft Corporation`` or ``twenty percent (20%)`` is a
+    single PARTY or PERCENT token.
+    """
+    tokens: list[Token] = []
+    pos = start
+    for m_start, m_end, m_classes in sorted(merged):
+        if m_start < pos or m_end > end:
+            continue
+        tokens.extend(_plain_tokens(text, pos, m_start, classify))
+        word = re.sub(r"\s+", "_", text[m_start:m_end].lower().replace("#", ""))
+        tokens.append(Token(word, m_start, m_end, m_classes))
+        pos = m_end
+    tokens.extend(_plain_tokens(text, pos, end, classify))
+    return tokens
+
+
+def _plain_tokens(
+    text: str, start: int, end: int, classify: Callable[[str], tuple[str, ...]]
+) -> Iterable[Token]:
+    for m in _TOKEN_RE.finditer(text, start, end):
+        raw = m.group()
+        word = raw.lower().replace("’", "'").replace("#", "")
+        if not word:
+            continue
+        classes = classify(word)
+        first = raw[0]
+        if first.isdigit():
+            classes += ("NUM",)
+        elif first.isupper():
+            classes += ("CAP",)
+        elif first == "[":
+            classes += ("REDACTED",)
+        elif not first.isalnum():
+            classes += ("PUNCT",)
+        yield Token(word, m.start(), m.end(), classes)
+
+
+def encode(tokens: Iterable[Token]) -> Encoded:
+    """Encode tokens as `` word#CLASS#…#`` runs for pattern matching."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    toks = tuple(tokens)
+    for tok in toks:
+        piece = " " + tok.word + "#" + "".join(c + "#" for c in tok.classes)
+        offsets.append(pos)
+        parts.append(piece)
+        pos += len(piece)
+    return Encoded(toks, "".join(parts), tuple(offsets))
+
+
+class PatternError(ValueError):
+    """A pattern does not parse or names an unknown class; ``column`` is 1-based."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@attrs.frozen
+class Pattern:
+    """A compiled pattern: ``regex`` over :class:`Encoded` strings; ``roles`` it captures."""
+
+    source: str
+    regex: re.Pattern[str]
+    roles: tuple[str, ...]
+
+    def search(self, encoded: Encoded) -> dict[str, tuple[int, int]] | None:
+        """Match anywhere; return token ranges by role, with ``""`` for the whole match."""
+        m = self.regex.search(encoded.string)
+        if m is None:
+            return None
+        found = {"": encoded.token_range(m.start(), m.end())}
+        for group, value in m.groupdict().items():
+            if value is None:
+                continue
+            role = group.split("__")[0]
+            if role not in found:
+                found[role] = encoded.token_range(m.start(group), m.end(group))
+        return found
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    text = resources.files("dealdiff.grammar").joinpath("pattern.lark").read_text("utf-8")
+    return lark.Lark(text, parser="lalr", maybe_placeholders=False)
+
+
+class _Compiler:
+    def __init__(self, known: frozenset[str], macros: Mapping[str, str]) -> None:
+        self.known = known
+        self.macros = macros
+        self.counter = 0
+        self.roles: list[str] = []
+        self.expanding: list[str] = []
+
+    def compile(self, source: str) -> str:
+        try:
+            tree = _parser().parse(source)
+        except lark.UnexpectedInput as exc:
+            raise PatternError(
+                f"cannot read pattern {source!r} at column {exc.column}", exc.column
+            ) from None
+        return self.node(tree)
+
+    def node(self, node: lark.Tree | lark.Token) -> str:
+        assert isinstance(node, lark.Tree)
+        kind = node.data
+        kids = node.children
+        if kind == "alt":
+            return "(?:" + "|".join(self.node(k) for k in kids) + ")"
+        if kind == "seq":
+            return "".join(self.node(k) for k in kids)
+        if kind == "capture":
+            name = str(kids[0])[:-1]
+            self.counter += 1
+            self.roles.append(name)
+            return f"(?P<{name}__{self.counter}>{self.node(kids[1])})"
+        if kind == "quantified":
+            quant = str(kids[1])
+            return f"(?:{self.node(kids[0])}){quant}"
+        if kind == "cls":
+            return self.cls(str(kids[0]), getattr(kids[0], "column", None))
+        if kind == "not_cls":
+            name = str(kids[0])
+            self.check_class(name, getattr(kids[0], "column", None))
+            return f"(?: (?![^ #]*#{_CLASS_TAIL}{name}#)[^ ]+)"
+        if kind == "not_word":
+            return f"(?: (?!{re.escape(str(kids[0]))}#)[^ ]+)"
+        if kind == "word":
+            return _word(str(kids[0]))
+        if kind == "prefix":
+            return f"(?: {re.escape(str(kids[0])[:-1])}[^ #]*#{_CLASS_TAIL})"
+        if kind == "phrase":
+            words = [m.group().lower() for m in _TOKEN_RE.finditer(str(kids[0])[1:-1])]
+            if not words:
+                raise PatternError("empty phrase")
+            return "".join(_word(w) for w in words)
+        if kind == "any":
+            return "(?: [^ ]+)"
+        if kind == "begin":
+            return "^"
+        if kind == "gap":
+            n = int(str(kids[0])[1:])
+            return f"(?: (?!;#)[^ ]+){{0,{n}}}?"
+        raise PatternError(f"unexpected construct {kind}")  # pragma: no cover
+
+    def check_class(self, name: str, column: int | None) -> None:
+        if name not in self.known and name not in self.macros:
+            raise PatternError(f"unknown token class {name}", column)
+
+    def cls(self, name: str, column: int | None) -> str:
+        if name in self.macros:
+            if name in self.expanding:
+                raise PatternError(f"macro {name} refers to itself", column)
+            self.expanding.append(name)
+            try:
+                return self.compile(self.macros[name])
+            finally:
+                self.expanding.pop()
+        self.check_class(name, column)
+        return f"(?: [^ #]*#{_CLASS_TAIL}{name}#{_CLASS_TAIL})"
+
+
+def _word(word: str) -> str:
+    return f"(?: {re.escape(word)}#{_CLASS_TAIL})"
+
+
+def compile_pattern(
+    source: str, known: frozenset[str], macros: Mapping[str, str] | None = None
+) -> Pattern:
+    """Compile one pattern; ``known`` are the token classes, ``macros`` named sub-patterns.
+
+    >>> p = compile_pattern('"right of first" (refusal | offer)', frozenset())
+    >>> p.roles
+    ()
+    """
+    compiler = _Compiler(known, macros or {})
+    regex = compiler.compile(source)
+    try:
+        compiled = re.compile(regex)
+    except re.error as exc:  # pragma: no cover - the grammar should prevent this
+        raise PatternError(f"pattern compiles to an invalid expression: {exc}") from None
+    return Pattern(source, compiled, tuple(dict.fromkeys(compiler.roles)))

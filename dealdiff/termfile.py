@@ -1,0 +1,923 @@
+"""Term files: the reviewable text format for an agreement's approved terms.
+
+The grammar is ``grammar/terms.lark``. Reading is three steps: Lark parses, a Transformer
+turns the tree into plain located nodes (no Lark object leaves this module), and
+:func:`read` checks those nodes against the model, collecting every problem with its
+line and column. :func:`loads` is the strict library form: it raises the first error.
+
+>>> text = '''
+... party Acme = "Acme Inc."
+... party Bolt = "Bolt LLC"
+... revenue_share { status active  payer Bolt  payee Acme  rate 12.5%  base "Net Sales" }
+... '''
+>>> agreement = loads(text, source="deal.terms")
+>>> agreement.terms[0].rate
+Decimal('12.5')
+>>> loads(dumps(agreement), source="deal.terms") == agreement
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import functools
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, v_args
+from lark.exceptions import UnexpectedToken
+from lark.tree import Meta
+
+from .checkrules import check_rules
+from .errors import InputError, caret_context
+from .model import TERM_CLASSES, Agreement, Party, Term
+from .spans import Span
+from .values import Period
+
+__all__ = [
+    "PARTY_FIELDS",
+    "Position",
+    "Problem",
+    "TermFile",
+    "looks_like_termfile",
+    "read",
+    "loads",
+    "dumps",
+    "field_kind",
+]
+
+#: Fields whose value names a party (its short name, full name or an alias).
+PARTY_FIELDS = frozenset({"holder", "grantor", "payer", "payee", "committer", "provider"})
+
+_KEYWORDS = frozenset({"agreement", "date", "party", "also"})
+_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_PERIODISH = re.compile(r"P\d")
+#: Field names are padded to this width so values line up in every block alike.
+_PAD = 10
+
+
+@attrs.frozen
+class Position:
+    """Where a node sits in the term file: 1-based line and column, character offsets."""
+
+    line: int
+    column: int
+    start: int
+    end: int
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong in a term file, with the check rule id it breaks.
+
+    ``key`` identifies the problem independently of its line (for fingerprints);
+    ``term`` is the index of the term it concerns in ``TermFile.agreement.terms``, if any.
+    """
+
+    rule: str
+    message: str
+    line: int
+    column: int
+    width: int = 1
+    key: tuple[str, ...] = ()
+    term: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TermFile:
+    """A read term file: the agreement, every problem found, and where each value sits.
+
+    ``positions[i]`` maps the field names of ``agreement.terms[i]`` to their values'
+    positions; ``party_positions`` maps declared party keys to their declarations.
+    """
+
+    source: str
+    text: str
+    agreement: Agreement
+    problems: tuple[Problem, ...]
+    positions: tuple[dict[str, Position], ...]
+    party_positions: dict[str, Position]
+    date_position: Position | None = None
+
+    def context(self, problem: Problem) -> str:
+        """The problem's line with a caret under it."""
+        return caret_context(self.text, problem.line, problem.column, problem.width)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark.open_from_package(
+        "dealdiff.grammar",
+        "terms.lark",
+        parser="lalr",
+        propagate_positions=True,
+    )
+
+
+@attrs.frozen
+class _Value:
+    kind: str  # string, word, money, percent, number, date_value, period, list
+    raw: Any  # token text; for money (currency, number); for list a tuple of _Value
+    pos: Position
+
+
+@attrs.frozen
+class _Field:
+    name: str
+    name_pos: Position
+    value: _Value
+
+
+@attrs.frozen
+class _Block:
+    name: str
+    name_pos: Position
+    fields: tuple[_Field, ...]
+    pos: Position
+
+
+@attrs.frozen
+class _Header:
+    kind: str  # title or date
+    raw: str
+    pos: Position
+    value_pos: Position
+
+
+@attrs.frozen
+class _PartyDecl:
+    key: str | None  # raw token text (a NAME, or a quoted string)
+    name: str  # raw quoted string
+    aliases: tuple[str, ...]
+    pos: Position
+    key_pos: Position
+
+
+def _tpos(token: Token) -> Position:
+    return Position(
+        token.line or 1, token.column or 1, token.start_pos or 0, token.end_pos or 0
+    )
+
+
+def _mpos(meta: Meta) -> Position:
+    if meta.empty:
+        return Position(1, 1, 0, 0)
+    return Position(meta.line, meta.column, meta.start_pos, meta.end_pos)
+
+
+class _ToNodes(Transformer[Token, list[Any]]):
+    """Tree to plain located nodes; method names are the grammar's rule and alias names."""
+
+    def start(self, items: list[Any]) -> list[Any]:
+        return items
+
+    @v_args(meta=True)
+    def title(self, meta: Meta, items: list[Token]) -> _Header:
+        return _Header("title", str(items[0]), _mpos(meta), _tpos(items[0]))
+
+    @v_args(meta=True)
+    def date(self, meta: Meta, items: list[Token]) -> _Header:
+        return _Header("date", str(items[0]), _mpos(meta), _tpos(items[0]))
+
+    @v_args(meta=True)
+    def party(self, meta: Meta, items: list[Any]) -> _PartyDecl:
+        first = items[0]
+        if len(items) == 1:
+            return _PartyDecl(None, str(first), (), _mpos(meta), _tpos(first))
+        aliases = tuple(items[2]) if len(items) > 2 else ()
+        return _PartyDecl(str(first), str(items[1]), aliases, _mpos(meta), _tpos(first))
+
+    def aliases(self, items: list[Token]) -> list[str]:
+        return [str(t) for t in items]
+
+    @v_args(meta=True)
+    def term(self, meta: Meta, items: list[Any]) -> _Block:
+        name = items[0]
+        return _Block(str(name), _tpos(name), tuple(items[1:]), _mpos(meta))
+
+    def field(self, items: list[Any]) -> _Field:
+        name, value = items
+        return _Field(str(name), _tpos(name), value)
+
+    def _leaf(self, kind: str, items: list[Token]) -> _Value:
+        return _Value(kind, str(items[0]), _tpos(items[0]))
+
+    def string(self, items: list[Token]) -> _Value:
+        return self._leaf("string", items)
+
+    def word(self, items: list[Token]) -> _Value:
+        return self._leaf("word", items)
+
+    def percent(self, items: list[Token]) -> _Value:
+        return self._leaf("percent", items)
+
+    def number(self, items: list[Token]) -> _Value:
+        return self._leaf("number", items)
+
+    def date_value(self, items: list[Token]) -> _Value:
+        return self._leaf("date_value", items)
+
+    def period(self, items: list[Token]) -> _Value:
+        return self._leaf("period", items)
+
+    def money(self, items: list[Token]) -> _Value:
+        cur, num = items
+        pos = _tpos(cur)
+        return _Value("money", (str(cur), str(num)), attrs.evolve(pos, end=num.end_pos or 0))
+
+    @v_args(meta=True)
+    def list(self, meta: Meta, items: list[_Value | None]) -> _Value:
+        return _Value("list", tuple(v for v in items if v is not None), _mpos(meta))
+
+
+# Syntax errors: examples of broken input, by the message a person should read.
+# match_examples() finds the example whose parser state matches the actual error.
+_SYNTAX_EXAMPLES: dict[str, list[str]] = {
+    "unclosed block: '}' expected before the end of the file": [
+        "exclusivity {",
+        "exclusivity { status exclusive",
+        'exclusivity { territory ["a"]',
+    ],
+    "'{name}' needs a value": [
+        "exclusivity { status }",
+        "exclusivity { status",
+        "exclusivity { holder\n}",
+    ],
+    "expected '{{' after the term type '{name}'": [
+        "exclusivity status exclusive }",
+        "exclusivity",
+        'exclusivity "x"',
+        "exclusivity 20%",
+    ],
+    "expected a field name or '}}'": [
+        "exclusivity { 20% }",
+        'exclusivity { "status" exclusive }',
+        "exclusivity { status exclusive 20% }",
+        'exclusivity { status exclusive "x" }',
+        "exclusivity { status exclusive { }",
+    ],
+    "a list is written in brackets, e.g. territory [\"Canada\", \"Mexico\"]": [
+        'exclusivity { territory "a", "b" }',
+        "exclusivity { territory a, b }",
+    ],
+    "expected ',' or ']' in the list": [
+        'exclusivity { territory ["a" "b"] }',
+        'exclusivity { territory ["a" }',
+        'exclusivity { territory ["a"',
+    ],
+    "the agreement title is a quoted string, e.g. agreement \"Supply Agreement\"": [
+        "agreement Supply",
+        "agreement",
+        "agreement 2026-01-01",
+    ],
+    "the agreement date is an ISO date, e.g. date 2026-01-15": [
+        "date January",
+        "date",
+        'date "2026-01-15"',
+        "date 2026",
+    ],
+    "a party is declared as party Key = \"Full Name\"": [
+        'party = "Acme Inc."',
+        "party",
+        'party Acme "Acme Inc."',
+        "party Acme = Acme",
+        "party Acme =",
+        "party 20%",
+    ],
+    "aliases are quoted strings: party Key = \"Full Name\" also \"Alias\"": [
+        'party Acme = "Acme Inc." also Acme',
+        'party Acme = "Acme Inc." also',
+        'party Acme = "Acme Inc." also "A",',
+    ],
+    "expected a term type, 'agreement', 'date' or 'party'": [
+        '"exclusivity"',
+        "}",
+        "20%",
+        "{",
+        "2026-01-01",
+        "[",
+    ],
+}
+
+_TERMINAL_NAMES = {
+    "NAME": "a name",
+    "STRING": "a quoted string",
+    "NUMBER": "a number",
+    "PERCENT": "a percentage",
+    "DATE": "a date",
+    "PERIOD": "a period",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "EQUAL": "'='",
+    "$END": "the end of the file",
+}
+
+
+def _describe_token(token: Token) -> str:
+    if token.type == "$END":
+        return "end of file"
+    return f"{_TERMINAL_NAMES.get(token.type, token.type).split(' ')[-1]} {str(token)!r}"
+
+
+def _syntax_problem(err: UnexpectedInput, text: str) -> Problem:
+    line, column = err.line, err.column
+    if line is None or line < 1:
+        line, column = 1, 1
+    if isinstance(err, UnexpectedCharacters):
+        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        if char == '"':
+            message = 'unterminated string: a string ends with " on the same line'
+        elif char == "%":
+            message = "unexpected '%': write a percentage without a space, e.g. 20%"
+        elif char == "/":
+            message = "unexpected '/': write dates as ISO dates, e.g. 2030-12-31"
+        elif char == ",":
+            message = "unexpected ',': write numbers without separators, e.g. 250000000000"
+        else:
+            message = f"unexpected character {char!r}"
+        key = ("chars", char)
+    else:
+        label = err.match_examples(
+            _parser().parse, _SYNTAX_EXAMPLES, token_type_match_fallback=True, use_accepts=True
+        )
+        name = _word_before(text, err)
+        token = getattr(err, "token", None)
+        if label is not None:
+            message = label.format(name=name)
+        else:
+            expected = sorted(
+                _TERMINAL_NAMES.get(t, repr(t)) for t in getattr(err, "expected", ()) or ()
+            )
+            found = _describe_token(token) if isinstance(token, Token) else "input"
+            message = f"unexpected {found}; expected {' or '.join(expected) or 'something else'}"
+        if isinstance(token, Token) and token.type == "$END":
+            line, column = _end_position(text)
+        key = ("syntax", message)
+    lines = text.splitlines()
+    src = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    detail = check_rules()["syntax-error"].format(detail=message)
+    return Problem(rule="syntax-error", message=detail, line=line, column=column, key=(*key, src))
+
+
+def _word_before(text: str, err: UnexpectedInput) -> str:
+    token = getattr(err, "token", None)
+    pos = getattr(token, "start_pos", None)
+    if pos is None or getattr(token, "type", "") == "$END":
+        pos = len(text)
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text[:pos])
+    return words[-1] if words else ""
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    """Line and column just after the last non-blank character: where '}' was expected."""
+    body = text.rstrip()
+    line = body.count("\n") + 1
+    return line, len(body) - (body.rfind("\n") + 1) + 1
+
+
+# ---------------------------------------------------------------------------- building
+
+
+def field_kind(cls: type[Term], name: str) -> str | None:
+    """How a field of ``cls`` is written, or None if the type has no such field.
+
+    >>> from dealdiff.model import RevenueShare
+    >>> field_kind(RevenueShare, "rate"), field_kind(RevenueShare, "payer")
+    ('percent', 'party')
+    """
+    fields = attrs.fields_dict(cls)
+    field = fields.get(name)
+    if field is None or name == "span":
+        return None
+    if name in PARTY_FIELDS:
+        return "party"
+    if name == "rate":
+        return "percent"
+    if name == "amount":
+        return "money"
+    if name == "currency":
+        return "currency"
+    if isinstance(field.converter, type) and issubclass(field.converter, enum.Enum):
+        return "enum"
+    kind = str(field.type)
+    if "Decimal" in kind:
+        return "number"
+    if "date" in kind:
+        return "date"
+    if "Period" in kind:
+        return "period"
+    if "tuple" in kind:
+        return "list"
+    return "string"
+
+
+def _hint(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in choices if c.lower() == name.lower()]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_EXPECTED = {
+    "string": "a quoted string or a name",
+    "party": "a party's short name or a quoted name",
+    "currency": "a currency code such as USD",
+    "percent": "a percentage such as 20%",
+    "money": "an amount such as USD 250000000000",
+    "number": "a number such as 10000",
+    "date": "an ISO date such as 2030-12-31",
+    "period": "an ISO 8601 period such as P5Y",
+    "list": 'a list such as ["Canada", "Mexico"]',
+}
+
+
+class _BadValue(Exception):
+    """A value of the wrong form; ``rule`` and ``values`` make the message."""
+
+    def __init__(self, rule: str, **values: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+        self.values = values
+
+
+def _string(raw: str) -> str:
+    try:
+        value = json.loads(raw, strict=False)
+    except json.JSONDecodeError as exc:
+        raise _BadValue("invalid-value", detail=f"bad escape in string ({exc.msg})") from None
+    return str(value)
+
+
+def _decimal(raw: str) -> Decimal:
+    try:
+        return Decimal(raw.replace("_", "").rstrip("%"))
+    except InvalidOperation:  # pragma: no cover - the grammar only lets numbers through
+        raise _BadValue("invalid-value", detail=f"not a number: {raw}") from None
+
+
+class _Builder:
+    def __init__(self, text: str, source: str) -> None:
+        self.text = text
+        self.source = source
+        self.problems: list[Problem] = []
+        self.rules = check_rules()
+
+    def problem(
+        self,
+        rule: str,
+        pos: Position,
+        key: tuple[str, ...],
+        term: int | None = None,
+        **values: Any,
+    ) -> None:
+        lines = self.text.splitlines()
+        rest = len(lines[pos.line - 1]) - pos.column + 1 if pos.line <= len(lines) else 1
+        width = max(1, min(pos.end - pos.start, rest))
+        self.problems.append(
+            Problem(
+                rule=rule,
+                message=self.rules[rule].format(**values),
+                line=pos.line,
+                column=pos.column,
+                width=width,
+                key=(*key,),
+                term=term,
+            )
+        )
+
+    def got(self, value: _Value) -> str:
+        shown = self.text[value.pos.start : value.pos.end]
+        return shown if len(shown) <= 40 else shown[:37] + "..."
+
+    def convert(self, cls: type[Term], name: str, kind: str, value: _Value) -> Any:
+        """The model value of one field, or raise _BadValue."""
+        if kind in ("string", "party", "currency"):
+            if value.kind == "string":
+                return _string(value.raw)
+            if value.kind == "word":
+                return value.raw
+        elif kind == "enum":
+            if value.kind in ("string", "word"):
+                word = _string(value.raw) if value.kind == "string" else value.raw
+                enum_cls = attrs.fields_dict(cls)[name].converter
+                assert isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)
+                allowed = [str(m.value) for m in enum_cls]
+                if word in allowed:
+                    return enum_cls(word)
+                hint = _hint(word, allowed)
+                if name == "status":
+                    raise _BadValue(
+                        "invalid-status", value=word, allowed=", ".join(allowed), hint=hint
+                    )
+                raise _BadValue(
+                    "invalid-value",
+                    detail=f"'{word}' is not one of: {', '.join(allowed)}{hint}",
+                )
+        elif kind == "percent":
+            if value.kind == "percent":
+                return _decimal(value.raw)
+            if value.kind == "number":
+                raise _BadValue(
+                    "invalid-value",
+                    detail=f"write a rate as a percentage, e.g. {value.raw}%",
+                )
+        elif kind == "money":
+            if value.kind == "money":
+                currency, number = value.raw
+                return (currency, _decimal(number))
+            if value.kind == "number":
+                return (None, _decimal(value.raw))
+        elif kind == "number":
+            if value.kind == "number":
+                return _decimal(value.raw)
+        elif kind == "date":
+            if value.kind == "date_value":
+                try:
+                    return dt.date.fromisoformat(value.raw)
+                except ValueError:
+                    raise _BadValue(
+                        "invalid-value", detail=f"{value.raw} is not a calendar date"
+                    ) from None
+        elif kind == "period":
+            if value.kind == "period":
+                return Period.from_iso(value.raw)
+        elif kind == "list":
+            if value.kind in ("string", "word"):
+                return (self.convert(cls, name, "string", value),)
+            if value.kind == "list":
+                return tuple(self.convert(cls, name, "string", item) for item in value.raw)
+        raise _BadValue("invalid-value", detail=f"expected {_EXPECTED[kind]}, got {self.got(value)}")
+
+    def block(self, block: _Block, index: int) -> tuple[Term | None, dict[str, Position]]:
+        cls = TERM_CLASSES.get(block.name)
+        if cls is None:
+            self.problem(
+                "unknown-term-type",
+                block.name_pos,
+                ("type", block.name),
+                name=block.name,
+                hint=_hint(block.name, sorted(TERM_CLASSES)),
+            )
+            return None, {}
+        kwargs: dict[str, Any] = {}
+        seen: dict[str, _Field] = {}
+        positions: dict[str, Position] = {}
+        names = [f.name for f in attrs.fields(cls) if f.name != "span"]
+        for field in block.fields:
+            kind = field_kind(cls, field.name)
+            key = (block.name, field.name, self.got(field.value))
+            if kind is None:
+                self.problem(
+                    "unknown-field",
+                    field.name_pos,
+                    key,
+                    index,
+                    type=block.name,
+                    name=field.name,
+                    hint=_hint(field.name, names),
+                )
+                continue
+            if field.name in seen:
+                self.problem(
+                    "duplicate-field",
+                    field.name_pos,
+                    key,
+                    index,
+                    type=block.name,
+                    name=field.name,
+                    first=seen[field.name].name_pos.line,
+                )
+                continue
+            seen[field.name] = field
+            try:
+                converted = self.convert(cls, field.name, kind, field.value)
+            except _BadValue as bad:
+                values = dict(bad.values)
+                if bad.rule == "invalid-value":
+                    values.setdefault("type", block.name)
+                    values.setdefault("field", field.name)
+                else:
+                    values.setdefault("type", block.name)
+                self.problem(bad.rule, field.value.pos, key, index, **values)
+                continue
+            positions[field.name] = field.value.pos
+            if kind == "money":
+                currency, amount = converted
+                kwargs["amount"] = amount
+                if currency is not None:
+                    if "currency" in kwargs and kwargs["currency"] != currency:
+                        self.conflict(block, field.value.pos, key, index, kwargs["currency"])
+                        continue
+                    kwargs["currency"] = currency
+                    positions.setdefault("currency", field.value.pos)
+            elif field.name == "currency" and "currency" in kwargs:
+                if kwargs["currency"] != converted:
+                    self.conflict(block, field.value.pos, key, index, kwargs["currency"])
+            else:
+                kwargs[field.name] = converted
+        pos = block.pos
+        span = Span(start=pos.start, end=pos.end, line=pos.line, column=pos.column)
+        return cls(span=span, **kwargs), positions
+
+    def conflict(
+        self, block: _Block, pos: Position, key: tuple[str, ...], index: int, currency: str
+    ) -> None:
+        self.problem(
+            "invalid-value",
+            pos,
+            key,
+            index,
+            type=block.name,
+            field="currency",
+            detail=f"contradicts the currency of the amount ({currency})",
+        )
+
+    def build(self, nodes: list[Any]) -> TermFile:
+        title: str | None = None
+        date: dt.date | None = None
+        date_position: Position | None = None
+        first: dict[str, Position] = {}
+        parties: list[Party] = []
+        party_positions: dict[str, Position] = {}
+        terms: list[Term] = []
+        positions: list[dict[str, Position]] = []
+        for node in nodes:
+            if isinstance(node, _Header):
+                if node.kind in first:
+                    what = "the agreement title" if node.kind == "title" else "the agreement date"
+                    self.problem(
+                        "duplicate-declaration",
+                        node.pos,
+                        (node.kind,),
+                        what=what,
+                        first=first[node.kind].line,
+                    )
+                    continue
+                first[node.kind] = node.pos
+                if node.kind == "title":
+                    try:
+                        title = _string(node.raw)
+                    except _BadValue as bad:
+                        self.problem(
+                            "invalid-value", node.value_pos, ("title",),
+                            type="agreement", field="title", **bad.values,
+                        )
+                else:
+                    try:
+                        date = dt.date.fromisoformat(node.raw)
+                        date_position = node.value_pos
+                    except ValueError:
+                        self.problem(
+                            "invalid-value", node.value_pos, ("date", node.raw),
+                            type="agreement", field="date",
+                            detail=f"{node.raw} is not a calendar date",
+                        )
+            elif isinstance(node, _PartyDecl):
+                try:
+                    name = _string(node.name)
+                    aliases = [_string(a) for a in node.aliases]
+                    key = node.key
+                    if key is not None:
+                        aliases.insert(0, _string(key) if key.startswith('"') else key)
+                except _BadValue as bad:
+                    self.problem(
+                        "invalid-value", node.pos, ("party",),
+                        type="party", field="name", **bad.values,
+                    )
+                    continue
+                party = Party(name=name, aliases=tuple(aliases))
+                if party.key in party_positions:
+                    self.problem(
+                        "duplicate-declaration",
+                        node.key_pos,
+                        ("party", party.key),
+                        what=f"party '{party.key}'",
+                        first=party_positions[party.key].line,
+                    )
+                    continue
+                span = Span(
+                    start=node.pos.start, end=node.pos.end, line=node.pos.line,
+                    column=node.pos.column,
+                )
+                parties.append(attrs.evolve(party, span=span))
+                party_positions[party.key] = node.key_pos
+            else:
+                term, where = self.block(node, len(terms))
+                if term is not None:
+                    terms.append(term)
+                    positions.append(where)
+        agreement = Agreement(
+            source=self.source,
+            title=title,
+            date=date,
+            parties=tuple(parties),
+            terms=tuple(terms),
+            text=self.text,
+        )
+        return TermFile(
+            source=self.source,
+            text=self.text,
+            agreement=agreement,
+            problems=tuple(self.problems),
+            positions=tuple(positions),
+            party_positions=party_positions,
+            date_position=date_position,
+        )
+
+
+# ---------------------------------------------------------------------------- public
+
+
+_FIRST_LINE = re.compile(
+    r"(?:agreement\s+\"|date\s+\d{4}-|party\s+[\"A-Za-z_]|(?:"
+    + "|".join(sorted(TERM_CLASSES))
+    + r")\s*\{)"
+)
+
+
+def looks_like_termfile(text: str, source: str) -> bool:
+    """True when ``text`` (from ``source``) is a term file rather than agreement text.
+
+    A ``.terms`` file is one; otherwise the first line that is not blank or a comment
+    must start a declaration (``agreement "``, ``date``, ``party``) or a term block.
+
+    >>> looks_like_termfile('# approved\\nexclusivity { status exclusive }', "-")
+    True
+    >>> looks_like_termfile("This Agreement is made on 1 May 2026.", "deal.txt")
+    False
+    """
+    if source.endswith(".terms"):
+        return True
+    for line in text.lstrip("\ufeff").splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        return _FIRST_LINE.match(stripped) is not None
+    return False
+
+
+def read(text: str, *, source: str) -> TermFile:
+    """Read a term file, collecting every problem instead of stopping at the first.
+
+    >>> tf = read('exclusivty { status exclusive }', source="x.terms")
+    >>> [(p.rule, p.message) for p in tf.problems]
+    [('unknown-term-type', "unknown term type 'exclusivty' (did you mean 'exclusivity'?)")]
+    """
+    text = text.removeprefix("\ufeff")
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as err:
+        problem = _syntax_problem(err, text)
+        return TermFile(
+            source=source,
+            text=text,
+            agreement=Agreement(source=source, text=text),
+            problems=(problem,),
+            positions=(),
+            party_positions={},
+        )
+    nodes = _ToNodes().transform(tree)
+    return _Builder(text, source).build(nodes)
+
+
+def loads(text: str, *, source: str) -> Agreement:
+    """Parse a term file; raise :class:`InputError` (with a caret) on the first error.
+
+    Value checks that need judgement (a rate over 100%, an unknown currency, a party
+    never declared) are left to ``dealdiff check``; only the form is enforced here.
+    """
+    tf = read(text, source=source)
+    for problem in tf.problems:
+        raise InputError(
+            problem.message,
+            file=source,
+            line=problem.line,
+            column=problem.column,
+            context=tf.context(problem),
+        )
+    return tf.agreement
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _num(value: Decimal) -> str:
+    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 40:
+        return str(int(value))
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _quote(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _word(value: str) -> str:
+    """A bare word where it reads back as the same word, else a quoted string."""
+    if _BARE.match(value) and value not in _KEYWORDS and not _PERIODISH.match(value):
+        return value
+    return _quote(value)
+
+
+def _period(value: Period) -> str:
+    return f"P{_num(value.count)}{value.unit.value}"
+
+
+def _format_field(term: Term, name: str, value: Any) -> list[tuple[str, str]]:
+    kind = field_kind(type(term), name)
+    if kind == "money":
+        currency = getattr(term, "currency", None)
+        if isinstance(currency, str) and _word(currency) == currency:
+            return [("amount", f"{currency} {_num(value)}")]
+        return [("amount", _num(value))]
+    if kind == "currency":
+        amount = getattr(term, "amount", None)
+        if amount is not None and _word(value) == value:
+            return []  # written with the amount
+        return [("currency", _word(value))]
+    if kind == "enum":
+        return [(name, str(getattr(value, "value", value)))]
+    if kind == "party":
+        return [(name, _word(value))]
+    if kind == "percent":
+        return [(name, f"{_num(value)}%")]
+    if kind == "number":
+        return [(name, _num(value))]
+    if kind == "date":
+        return [(name, value.isoformat())]
+    if kind == "period":
+        return [(name, _period(value))]
+    if kind == "list":
+        return [(name, "[" + ", ".join(_quote(v) for v in value) + "]")]
+    return [(name, _quote(value))]
+
+
+def _evidence(term: Term) -> str:
+    text = " ".join(term.text.split())
+    if len(text) > 96:
+        text = text[:93] + "..."
+    where = f"§{term.section} " if term.section else ""
+    return f"# {where}{text}".rstrip() + "\n"
+
+
+def _block(term: Term, *, evidence: bool) -> str:
+    values = term.fields()
+    order = ["status", "kind"] + [n for n in values if n not in ("status", "kind")]
+    lines: list[tuple[str, str]] = []
+    for name in order:
+        value = values.get(name)
+        if value is None or value == ():
+            continue
+        lines.extend(_format_field(term, name, value))
+    if term.section:
+        lines.append(("section", _quote(term.section)))
+    body = "".join(f"  {name.ljust(_PAD)}{value}\n" for name, value in lines)
+    head = _evidence(term) if evidence and term.text else ""
+    return f"{head}{term.type.value} {{\n{body}}}\n"
+
+
+def dumps(agreement: Agreement, *, evidence: bool = True) -> str:
+    """Write an agreement's terms as a term file.
+
+    With ``evidence``, each block is preceded by a comment quoting the clause it came from
+    (trimmed), for reviewers; comments are ignored when the file is read back.
+
+    >>> from dealdiff.model import Exclusivity
+    >>> print(dumps(Agreement(source="x", terms=[Exclusivity(holder="Acme")])), end="")
+    exclusivity {
+      status    exclusive
+      holder    Acme
+    }
+    """
+    out: list[str] = []
+    if agreement.source and not agreement.source.endswith(".terms") and agreement.text:
+        out.append(f"# Terms of {agreement.source}, written by dealdiff parse --format terms.\n")
+        out.append("# Review every block against the agreement before approving it.\n")
+    if agreement.title is not None:
+        out.append(f"agreement {_quote(agreement.title)}\n")
+    if agreement.date is not None:
+        out.append(f"date {agreement.date.isoformat()}\n")
+    for party in agreement.parties:
+        if party.aliases:
+            line = f"party {_word(party.key)} = {_quote(party.name)}"
+            if len(party.aliases) > 1:
+                line += " also " + ", ".join(_quote(a) for a in party.aliases[1:])
+            out.append(line + "\n")
+        else:
+            out.append(f"party {_quote(party.name)}\n")
+    blocks = [_block(term, evidence=evidence) for term in agreement.terms]
+    if out and blocks:
+        out.append("\n")
+    out.append("\n".join(blocks))
+    return "".join(out)

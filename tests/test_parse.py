@@ -1,0 +1,217 @@
+"""Parsing agreement text: spans, seeds against their goldens, and the parse command."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import dealdiff
+from dealdiff.cli import cli
+from dealdiff.serialize import agreement_from_dict, agreement_to_dict
+
+from .conftest import DATA, SEEDS, seed_files
+
+GOLDEN = DATA / "parse"
+UPDATE = os.environ.get("DEALDIFF_UPDATE_GOLDEN") == "1"
+
+
+@pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.name)
+def test_every_span_quotes_its_evidence(path: Path) -> None:
+    text = path.read_text("utf-8")
+    agreement = dealdiff.parse_file(path)
+    assert agreement.terms
+    lines = text.split("\n")
+    for term in agreement.terms:
+        assert term.span is not None
+        assert text[term.span.start : term.span.end] == term.text
+        assert lines[term.span.line - 1][term.span.column - 1 :].startswith(
+            term.text.split("\n")[0]
+        )
+
+
+@pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.name)
+def test_seed_terms_match_golden(path: Path) -> None:
+    got = agreement_to_dict(dealdiff.parse_file(path))
+    got["source"] = path.name
+    golden = GOLDEN / f"{path.stem}.json"
+    if UPDATE or not golden.exists():
+        golden.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    assert got == json.loads(golden.read_text("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (
+            "cloud-partnership-2019.txt",
+            {
+                ("exclusivity", "exclusive"),
+                ("revenue_share", "active"),
+                ("priority_access", "granted"),
+                ("cloud_commitment", "committed"),
+            },
+        ),
+        (
+            "cloud-partnership-2026.txt",
+            {
+                ("exclusivity", "non_exclusive"),
+                ("revenue_share", "ceased"),
+                ("priority_access", "granted"),
+                ("cloud_commitment", "committed"),
+            },
+        ),
+    ],
+)
+def test_partnership_seed_types_and_statuses(path: str, expected: set[tuple[str, str]]) -> None:
+    terms = dealdiff.parse_file(SEEDS / path).terms
+    assert {(t.type.value, t.status.value) for t in terms} == expected
+
+
+def test_partnership_values_are_normalised() -> None:
+    terms = {t.type.value: t for t in dealdiff.parse_file(SEEDS / "cloud-partnership-2019.txt").terms}
+    share = terms["revenue_share"]
+    assert (share.payer, share.payee, str(share.rate)) == ("OpenAI", "Microsoft", "20")
+    commitment = terms["cloud_commitment"]
+    assert commitment.amount == 10_000_000_000 and commitment.currency == "USD"
+    assert commitment.committer == "OpenAI"
+    assert terms["exclusivity"].section == "2.1"
+
+
+def test_json_round_trips_through_the_model() -> None:
+    agreement = dealdiff.parse_file(SEEDS / "reseller-agreement.txt")
+    data = agreement_to_dict(agreement)
+    again = agreement_from_dict(json.loads(json.dumps(data)))
+    assert again.terms == agreement.terms
+    assert [t.span for t in again.terms] == [t.span for t in agreement.terms]
+
+
+def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_parse_jsonl_gives_one_document_a_line() -> None:
+    files = [str(p) for p in seed_files()[:3]]
+    code, out, _ = run("parse", "--format", "jsonl", *files)
+    assert code == 0
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert [d["source"] for d in docs] == files
+    assert all("terms" in d for d in docs)
+
+
+def test_parse_reads_stdin() -> None:
+    text = (SEEDS / "software-licence.txt").read_bytes()
+    code, out, _ = run("parse", "-", "--format", "json", stdin=text)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["source"] == "<stdin>" and doc["terms"]
+
+
+def test_parse_text_lists_terms() -> None:
+    code, out, _ = run("parse", str(SEEDS / "cloud-partnership-2019.txt"))
+    assert code == 0
+    assert "exclusivity" in out and "revenue_share" in out and "§2.1" in out
+
+
+def test_output_file_is_written_whole(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    code, _, _ = run("parse", str(SEEDS / "supply-agreement.txt"), "-f", "json", "-o", str(target))
+    assert code == 0
+    assert json.loads(target.read_text("utf-8"))["terms"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_failed_run_leaves_existing_output_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("keep", "utf-8")
+    code, _, err = run("parse", str(tmp_path / "missing.txt"), "-f", "json", "-o", str(target))
+    assert code == 2
+    assert target.read_text("utf-8") == "keep"
+    assert "missing.txt: error: no such file" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file (NUL byte)"),
+        (b"Section 1. Fine text.\n\xff\xfe broken", "not valid UTF-8 (byte 0xff)"),
+    ],
+)
+def test_unreadable_files_get_one_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    code, out, err = run("parse", str(path))
+    assert code == 2
+    assert out == ""
+    assert f"{path}:" in err and message in err
+    assert "Traceback" not in err
+
+
+def test_invalid_utf8_is_located() -> None:
+    from dealdiff.errors import SourceError
+    from dealdiff.source import decode
+
+    with pytest.raises(SourceError) as info:
+        decode("line one\nab\xe9".encode("latin-1"), "f.txt")
+    assert (info.value.line, info.value.column) == (2, 3)
+
+
+def test_directory_and_missing_path(tmp_path: Path) -> None:
+    code, _, err = run("parse", str(tmp_path))
+    assert code == 2 and "is a directory" in err
+    code, _, err = run("parse", str(tmp_path / "nope.txt"))
+    assert code == 2 and "no such file" in err
+
+
+def test_empty_file_has_no_terms(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    code, out, _ = run("parse", str(path), "-f", "json")
+    assert code == 0
+    assert json.loads(out)["terms"] == []
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01")
+    code, out, err = run("parse", "-f", "jsonl", str(bad), str(SEEDS / "software-licence.txt"))
+    assert code == 2
+    assert len(out.splitlines()) == 1 and "bad.txt" in err
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    code, _, err = run("parse", "--frobnicate", str(SEEDS / "software-licence.txt"))
+    assert code == 2 and "No such option" in err
+
+
+def test_long_sentence_without_full_stop_is_fast_and_bounded() -> None:
+    import time
+
+    text = "Licensee shall pay royalties " + "and further amounts " * 1000 + "exclusive"
+    start = time.perf_counter()
+    agreement = dealdiff.parse_text(text)
+    assert time.perf_counter() - start < 5
+    for term in agreement.terms:
+        assert term.span is not None and term.span.end - term.span.start <= 2000
+
+
+def test_large_input_is_parsed(tmp_path: Path) -> None:
+    chunk = (SEEDS / "reseller-agreement.txt").read_text("utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text(chunk * (50_000_000 // len(chunk) + 1), "utf-8")
+    code, out, err = run("parse", str(big), "-f", "jsonl")
+    assert code == 0, err
+    assert json.loads(out)["terms"]
+
+
+def test_library_entry_points() -> None:
+    agreement = dealdiff.parse_text(
+        "Licensee shall pay to Licensor a royalty of five percent (5%) of Net Sales."
+    )
+    [term] = agreement.terms
+    assert isinstance(term, dealdiff.RevenueShare)
+    assert term.rate == 5 and term.status.value == "active"

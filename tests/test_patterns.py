@@ -1,0 +1,87 @@
+"""The token-pattern language: parsing, compiling and matching."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dealdiff.patterns import PatternError, compile_pattern, encode, tokenize
+
+LEX = {
+    "exclusive": ("EXCL",),
+    "appoints": ("GRANT",),
+    "distributor": ("ROLE",),
+    "not": ("NEG",),
+    "shall": ("MODAL",),
+}
+KNOWN = frozenset({"EXCL", "GRANT", "ROLE", "NEG", "MODAL", "PARTY", "PUNCT", "CAP"})
+
+
+def classes(word: str) -> tuple[str, ...]:
+    return LEX.get(word, ())
+
+
+def match(pattern: str, text: str, parties: tuple[tuple[int, int], ...] = ()):
+    merged = [(s, e, ("PARTY",)) for s, e in parties]
+    tokens = tokenize(text, 0, len(text), classes, merged)
+    found = compile_pattern(pattern, KNOWN, {"ACTOR": "(PARTY | ROLE)"}).search(encode(tokens))
+    if found is None:
+        return None
+    return {role: text[tokens[i].start : tokens[j - 1].end] for role, (i, j) in found.items()}
+
+
+def test_roles_are_captured_as_source_text() -> None:
+    text = "Acme Corp. hereby appoints Distributor as its exclusive distributor of the Goods."
+    got = match("grantor:PARTY ~3 GRANT holder:ACTOR ~4 EXCL", text, ((0, 10),))
+    assert got == {
+        "": "Acme Corp. hereby appoints Distributor as its exclusive",
+        "grantor": "Acme Corp.",
+        "holder": "Distributor",
+    }
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ('"right of first" (refusal | offer)', "a right of first offer on", "right of first offer"),
+        ("exclu*", "non-compete and exclusivity", "exclusivity"),
+        ("MODAL !NEG GRANT", "Seller shall not appoints", None),
+        ("MODAL !NEG GRANT", "Seller shall hereby appoints", None),
+        ("MODAL ~1 GRANT", "Seller shall hereby appoints", "shall hereby appoints"),
+        ("MODAL ~3 GRANT", "shall; appoints", None),
+        ("EXCL{2}", "exclusive exclusive", "exclusive exclusive"),
+        ('"%"', "20 %", "%"),
+    ],
+)
+def test_pattern_forms(pattern: str, text: str, expected: str | None) -> None:
+    got = match(pattern, text)
+    assert (got or {}).get("") == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("UNKNOWN_CLASS", "unknown token class UNKNOWN_CLASS"),
+        ("(EXCL", "cannot read pattern '(EXCL' at column"),
+        ("EXCL |", "cannot read pattern"),
+    ],
+)
+def test_bad_patterns_are_reported(pattern: str, message: str) -> None:
+    with pytest.raises(PatternError, match=message.replace("(", r"\(")):
+        compile_pattern(pattern, KNOWN)
+
+
+def test_recursive_macro_is_an_error() -> None:
+    with pytest.raises(PatternError, match="refers to itself"):
+        compile_pattern("LOOP", KNOWN, {"LOOP": "EXCL LOOP"})
+
+
+@given(st.text(max_size=300))
+def test_tokens_are_ordered_and_quote_the_source(text: str) -> None:
+    tokens = tokenize(text, 0, len(text), classes)
+    last = 0
+    for tok in tokens:
+        assert last <= tok.start < tok.end <= len(text)
+        assert text[tok.start : tok.end].strip()
+        last = tok.end

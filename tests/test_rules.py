@@ -1,0 +1,77 @@
+"""The rule set as data: every rule loads, has a stable id, and is reachable."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dealdiff.errors import RulesError
+from dealdiff.ruleset import default_rules, load_rules
+
+
+def test_rule_ids_are_unique_and_kebab_case() -> None:
+    rules = default_rules()
+    ids = [c.id for c in rules.constructions] + [v.id for v in rules.vetoes]
+    assert len(ids) == len(set(ids))
+    for rid in ids:
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rid), rid
+
+
+def test_every_rule_has_a_description_and_a_type_prefix() -> None:
+    rules = default_rules()
+    for cons in rules.constructions:
+        assert cons.description, cons.id
+    for veto in rules.vetoes:
+        assert veto.description, veto.id
+
+
+def test_every_type_has_cues_and_constructions() -> None:
+    rules = default_rules()
+    for ttype in ("exclusivity", "revenue_share", "priority_access", "minimum_commitment"):
+        type_rules = next(t for t in rules.types.values() if t.type.value == ttype)
+        assert type_rules.cues
+        assert type_rules.constructions
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "extra.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_user_rules_override_by_id(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        'type = "exclusivity"\n\n[[construction]]\nid = "exclusivity-sole-source"\n'
+        'description = "replaced"\npattern = \'"sole" "vendor"\'\nstatus = "exclusive"\n',
+    )
+    rules = load_rules([tmp_path])
+    cons = [c for c in rules.constructions if c.id == "exclusivity-sole-source"]
+    assert len(cons) == 1 and cons[0].description == "replaced"
+    assert cons[0].origin.endswith("extra.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('type = "exclusivity"\n[[construction]]\nid = "Bad Id"\npattern = "EXCL"\n',
+         "rule id 'Bad Id': a stable kebab-case id is required", 3),
+        ('type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "NOPE"\n'
+         'status = "exclusive"\n', "x-y: unknown token class NOPE", 4),
+        ('type = "nonsense"\n', "unknown term type 'nonsense'", 1),
+        ('type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "EXCL"\n'
+         'status = "maybe"\n', "x-y: status 'maybe' is not valid", 3),
+        ("classes = [", "invalid TOML", 1),
+    ],
+)
+def test_bad_rule_files_name_file_and_line(
+    tmp_path: Path, text: str, message: str, line: int
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(RulesError) as info:
+        load_rules([path])
+    assert message in info.value.message
+    assert info.value.file == str(path)
+    assert info.value.line == line

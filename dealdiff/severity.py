@@ -276,9 +276,7 @@ def _parse_rule(entry: Any, origin: str, raw: str) -> SeverityRule:
         "status": None,
     }
     for key, choices in allowed.items():
-        sets[key] = (
-            _string_set(entry[key], key, rule_fail, choices) if key in entry else None
-        )
+        sets[key] = _string_set(entry[key], key, rule_fail, choices) if key in entry else None
     threshold = entry.get("min_change_percent")
     if threshold is not None and (
         isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from .api import load, load_text, parse_file, parse_text
+from .diff import Change, ChangeKind, DiffResult, Severity, diff
 from .errors import DealdiffError, InputError, RulesError, SourceError, UsageError
 from .model import (
     Agreement,
@@ -33,6 +34,11 @@ __all__ = [
     "parse_file",
     "load",
     "load_text",
+    "diff",
+    "DiffResult",
+    "Change",
+    "ChangeKind",
+    "Severity",
     "Agreement",
     "Party",
     "Term",

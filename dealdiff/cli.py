@@ -23,6 +23,7 @@ import click
 from . import __version__
 from .agreement import explain_agreement
 from .errors import EXIT_ERROR, EXIT_OK, DealdiffError
+from .model import Agreement
 from .render import agreement_json, agreement_text
 from .ruleset import RuleSet, default_rules, load_rules
 from .source import read_source
@@ -204,6 +205,103 @@ def parse(
     if chunks:
         write_output("".join(chunks), output)
     sys.exit(status)
+
+
+def _load_side(path: str, rules_paths: tuple[str, ...]) -> Agreement:
+    """One side of a diff: parse JSON, a term file, or agreement text (parsed with ``--rules``)."""
+    from .api import load_text
+
+    name, text = read_source(path)
+    if rules_paths and not text.lstrip("\ufeff \t\r\n").startswith("{"):
+        from .termfile import looks_like_termfile
+
+        if not looks_like_termfile(text, name):
+            return explain_agreement(text, source=name, rules=resolve_rules(rules_paths))[0]
+    return load_text(text, source=name)
+
+
+def _use_color(flag: bool | None, output: str | None) -> bool:
+    """``--color``/``--no-color`` win; otherwise colour only on a terminal without NO_COLOR."""
+    if flag is not None:
+        return flag
+    if output not in (None, "-") or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("old", type=click.Path(allow_dash=True))
+@click.argument("new", type=click.Path(allow_dash=True))
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for people (like terraform plan); json (see dealdiff/schemas/diff.schema.json); "
+    "markdown for a pull-request comment or an e-mail.",
+)
+@click.option(
+    "--show-clauses",
+    is_flag=True,
+    help="Print the old and new clause under each change, changed words marked [-old-]{+new+}.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["major", "minor", "info"]),
+    default=None,
+    help="Exit 1 only if a change is at or above this severity (default: any change).",
+)
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Colour the text output (default: only on a terminal, and never when NO_COLOR is set).",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also list the terms that did not change (= lines)."
+)
+@rules_option
+@output_option
+@handle_errors
+def diff(
+    old: str,
+    new: str,
+    fmt: str,
+    show_clauses: bool,
+    fail_on: str | None,
+    color: bool | None,
+    verbose: bool,
+    rules_paths: tuple[str, ...],
+    output: str | None,
+) -> None:
+    """Show which deal terms changed from OLD to NEW (``-`` reads standard input).
+
+    Each side is agreement text, the JSON that ``dealdiff parse --format json`` writes, or
+    a term file. Terms are paired by what they are about, not by position or wording, so
+    renumbered, reordered or reworded clauses give no change. Severities come from
+    rules/severity.toml and the [[severity]] rules of --rules folders.
+    """
+    from .diff import diff as diff_agreements
+    from .errors import EXIT_FOUND, UsageError
+    from .render_diff import render
+    from .severity import Severity, load_severities
+
+    if old == "-" and new == "-":
+        raise UsageError("only one side can be read from standard input")
+    severities = load_severities(rules_paths)
+    result = diff_agreements(
+        _load_side(old, rules_paths), _load_side(new, rules_paths), severities=severities
+    )
+    use_color = _use_color(color, output) and fmt == "text"
+    text = render(result, fmt, color=use_color, show_clauses=show_clauses, verbose=verbose)
+    if output is None or output == "-":
+        click.echo(text, nl=False, color=use_color)
+    else:
+        write_output(text, output)
+    threshold = Severity(fail_on) if fail_on else Severity.INFO
+    sys.exit(EXIT_FOUND if result.at_or_above(threshold) else EXIT_OK)
 
 
 def main() -> None:

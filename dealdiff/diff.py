@@ -226,20 +226,54 @@ def similarity(old: Term, new: Term) -> float:
 
 # ---------------------------------------------------------------- pairing
 
-#: Terms of one type that agree on less than this (and differ in identity) are not paired.
+#: Terms of one type whose identities conflict pair only when at least this alike.
 PAIRING_THRESHOLD = 0.5
+#: Terms whose identities do not conflict (a field unknown on one side is no conflict) pair
+#: when at least this alike, or when one says a right exists and the other that it does not.
+COMPATIBLE_THRESHOLD = 0.25
+
+
+def _compatible(a: tuple[str, tuple[str, ...]], b: tuple[str, tuple[str, ...]]) -> bool:
+    """No identity field differs where both sides know it."""
+    return a[0] == b[0] and all(x == y or not x or not y for x, y in zip(a[1], b[1], strict=True))
+
+
+def _subsumes(rich: dict[str, Any], poor: dict[str, Any]) -> bool:
+    """True when ``rich`` says all that ``poor`` says, and more."""
+    more = False
+    for name, value in poor.items():
+        if value is not None and rich.get(name) != value:
+            return False
+    for name, value in rich.items():
+        if value is not None and poor.get(name) is None:
+            more = True
+    return more
 
 
 def _dedupe(terms: Iterable[Term]) -> list[Term]:
-    """Drop terms equal (in their meaningful fields) to an earlier one: keep the first span."""
+    """Collapse the same term stated twice in one version.
+
+    A term equal (in its meaningful fields) to an earlier one is dropped, keeping the first
+    span; so is a term that a fuller term of the same type restates ("the revenue share
+    payable under Section 3.1" after "a revenue share of 20% of Net Revenue").
+    """
     seen: set[str] = set()
-    out: list[Term] = []
+    unique: list[tuple[Term, dict[str, Any]]] = []
     for term in terms:
-        key = json.dumps([str(term.type.value), canonical_fields(term)], sort_keys=True)
+        canon = canonical_fields(term)
+        key = json.dumps([str(term.type.value), canon], sort_keys=True)
         if key not in seen:
             seen.add(key)
-            out.append(term)
-    return out
+            unique.append((term, canon))
+    return [
+        term
+        for term, canon in unique
+        if not any(
+            other.type == term.type and _subsumes(other_canon, canon)
+            for other, other_canon in unique
+            if other is not term
+        )
+    ]
 
 
 def _tiebreak(term: Term) -> str:
@@ -251,8 +285,10 @@ def pair_terms(
 ) -> tuple[list[tuple[Term, Term]], list[Term], list[Term]]:
     """Pair terms across versions: ``(pairs, removed, added)``.
 
-    Terms of the same type with the same identity pair first (the most alike first); the
-    remaining terms of a type pair by similarity when at least :data:`PAIRING_THRESHOLD`.
+    Within a type, terms with the same identity pair first (the most alike first); then
+    terms whose identities do not conflict (a party or subject missing on one side is no
+    conflict), which lets "revenue share: ceased" pair with the active revenue share it
+    ends; then the rest by similarity, when at least :data:`PAIRING_THRESHOLD`.
     The result does not depend on the order of the terms, and swapping ``old`` and ``new``
     swaps the result.
     """
@@ -266,13 +302,20 @@ def pair_terms(
         for j, b in enumerate(new_terms):
             if a.type != b.type:
                 continue
-            same = old_keys[i] == new_keys[j]
             score = similarity(a, b)
-            if not same and score < PAIRING_THRESHOLD:
+            if old_keys[i] == new_keys[j]:
+                tier = 0
+            elif _compatible(old_keys[i], new_keys[j]) and (
+                a.negative != b.negative or score >= COMPATIBLE_THRESHOLD
+            ):
+                tier = 1
+            elif score >= PAIRING_THRESHOLD:
+                tier = 2
+            else:
                 continue
             # The sort key is symmetric in the two terms, so diff(b, a) mirrors diff(a, b).
             lo, hi = sorted((old_ties[i], new_ties[j]))
-            candidates.append(((0 if same else 1, -score, lo, hi), i, j))
+            candidates.append(((tier, -score, lo, hi), i, j))
     candidates.sort(key=lambda c: c[0])
     used_old: set[int] = set()
     used_new: set[int] = set()

@@ -68,13 +68,13 @@ def _headline(term: Term) -> str:
         text = format_field("amount", amount, term)
         period = fields.get("period")
         return f"{text} / {format_field('period', period)}" if period is not None else text
-    if fields.get("territory"):
-        return format_field("territory", fields["territory"])
     return ""
 
 
-def _brief(term: Term) -> str:
+def _brief(term: Term, *, territory: bool = True) -> str:
     head = _headline(term)
+    if not head and territory and term.fields().get("territory"):
+        head = format_field("territory", term.fields()["territory"])
     return f"{_status_text(term)} {head}".strip()
 
 
@@ -86,7 +86,8 @@ def _describe(change: Change) -> str:
         return _brief(change.old_term)
     field = change.field or ""
     if field == "status" and change.old_term is not None and change.new_term is not None:
-        old, new = _brief(change.old_term), _brief(change.new_term)
+        old = _brief(change.old_term, territory=False)
+        new = _brief(change.new_term, territory=False)
         if change.old_term.negative == change.new_term.negative:
             old, new = _status_text(change.old_term), _status_text(change.new_term)
         return f"status: {old} → {new}"
@@ -330,7 +331,7 @@ def render_markdown(
             sev = change.severity.value
             sev = f"**{sev}**" if change.severity is Severity.MAJOR else sev
             lines.append(
-                f"| {_md(_SIGNS[change.kind])} | {_md(_label(change))} | "
+                f"| {_SIGNS[change.kind]} | {_md(_label(change))} | "
                 f"{_md(_describe(change))} | {sev} | {where(change.old_term, change.new_term)} |"
             )
         if verbose:

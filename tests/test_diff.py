@@ -1,0 +1,670 @@
+"""The term-level diff: pairing, field comparison, severity rules, renderers and the command.
+
+Most tests build agreements from terms, or diff reviewed ``parse`` JSON snapshots, so they do
+not depend on how well the parser reads a text; ``test_diff_cases.py`` covers text inputs.
+Regenerate the goldens with ``DEALDIFF_UPDATE_GOLDEN=1 pytest tests/test_diff.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import string
+import tomllib
+from decimal import Decimal
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+import dealdiff
+from dealdiff.cli import cli
+from dealdiff.diff import (
+    Change,
+    ChangeKind,
+    DiffResult,
+    change_to_dict,
+    diff,
+    identity_key,
+    normalise_text,
+    pair_terms,
+    result_to_dict,
+)
+from dealdiff.errors import RulesError
+from dealdiff.model import (
+    NEGATIVE_STATUSES,
+    TERM_CLASSES,
+    Agreement,
+    CloudCommitment,
+    Exclusivity,
+    MinimumCommitment,
+    PriorityAccess,
+    RevenueShare,
+    Term,
+)
+from dealdiff.render_diff import mark_words, render_json, render_markdown, render_text, word_diff
+from dealdiff.serialize import agreement_to_dict
+from dealdiff.severity import (
+    PLACEHOLDERS,
+    Facts,
+    Severity,
+    default_severities,
+    load_severities,
+)
+from dealdiff.spans import Span
+from dealdiff.values import Period, PeriodUnit
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data" / "diff"
+GOLDEN = DATA / "golden"
+SCHEMA = json.loads((ROOT / "dealdiff" / "schemas" / "diff.schema.json").read_text("utf-8"))
+SEVERITY_TOML = ROOT / "rules" / "severity.toml"
+UPDATE = os.environ.get("DEALDIFF_UPDATE_GOLDEN") == "1"
+OLD_SNAPSHOT = GOLDEN / "cloud-partnership-2019.reviewed.json"
+NEW_SNAPSHOT = GOLDEN / "cloud-partnership-2026.reviewed.json"
+
+
+def agreement(*terms: Term, source: str = "v") -> Agreement:
+    return Agreement(source=source, terms=tuple(terms))
+
+
+def at(term: Term, start: int, section: str | None = None, text: str = "") -> Term:
+    return attrs.evolve(
+        term, span=Span(start=start, end=start + 10, line=start + 1), section=section, text=text
+    )
+
+
+def brief(result: DiffResult) -> list[tuple[str, str, str | None, Any, Any]]:
+    return [
+        (c.kind.value, c.type, c.field, c.old if c.field else None, c.new if c.field else None)
+        for c in result.changes
+    ]
+
+
+# ---------------------------------------------------------------- a tiny JSON Schema validator
+# Enough of draft 2020-12 for the subset diff.schema.json uses; jsonschema is not a dependency.
+
+
+def schema_errors(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str = "$"):
+    if "$ref" in schema:
+        target: Any = root
+        for part in schema["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        yield from schema_errors(value, target, root, path)
+    kinds = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "null": type(None),
+        "boolean": bool,
+    }
+    if "type" in schema:
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        ok = any(
+            isinstance(value, kinds[t]) and not (t in ("integer", "number") and value is True)
+            for t in types
+        )
+        if not ok:
+            yield f"{path}: {value!r} is not of type {types}"
+            return
+    if "enum" in schema and value not in schema["enum"]:
+        yield f"{path}: {value!r} not in {schema['enum']}"
+    if "const" in schema and value != schema["const"]:
+        yield f"{path}: {value!r} != {schema['const']!r}"
+    if isinstance(value, str) and "pattern" in schema and not re.search(schema["pattern"], value):
+        yield f"{path}: {value!r} does not match {schema['pattern']}"
+    if isinstance(value, int | float) and "minimum" in schema and value < schema["minimum"]:
+        yield f"{path}: {value} < {schema['minimum']}"
+    if isinstance(value, dict):
+        for key in schema.get("required", []):
+            if key not in value:
+                yield f"{path}: missing {key!r}"
+        props = schema.get("properties", {})
+        for key, item in value.items():
+            if key in props:
+                yield from schema_errors(item, props[key], root, f"{path}.{key}")
+            elif schema.get("additionalProperties") is False:
+                yield f"{path}: unexpected key {key!r}"
+    if isinstance(value, list) and "items" in schema:
+        for i, item in enumerate(value):
+            yield from schema_errors(item, schema["items"], root, f"{path}[{i}]")
+    for sub in schema.get("allOf", []):
+        if "if" in sub:
+            if not list(schema_errors(value, sub["if"], root, path)):
+                yield from schema_errors(value, sub["then"], root, path)
+        else:
+            yield from schema_errors(value, sub, root, path)
+
+
+def validate(doc: Any) -> list[str]:
+    return list(schema_errors(doc, SCHEMA, SCHEMA))
+
+
+def test_the_validator_catches_what_the_schema_forbids() -> None:
+    good = result_to_dict(diff(agreement(), agreement(RevenueShare(rate=5))))
+    assert validate(good) == []
+    bad = json.loads(json.dumps(good))
+    bad["changes"][0]["severity"] = "huge"
+    bad["changes"][0]["old"] = {"type": "revenue_share", "status": "active"}
+    del bad["summary"]["added"]
+    errors = validate(bad)
+    assert any("severity" in e for e in errors)
+    assert any(".old" in e for e in errors)
+    assert any("missing 'added'" in e for e in errors)
+
+
+# ---------------------------------------------------------------- pairing
+
+
+def test_identical_agreements_have_no_changes() -> None:
+    terms = (
+        Exclusivity(holder="Acme", subject="Products", territory=("Ontario",)),
+        RevenueShare(payer="A", payee="B", rate=Decimal("12.5"), base="Net Sales"),
+    )
+    result = diff(agreement(*terms), agreement(*terms))
+    assert result.changes == ()
+    assert len(result.unchanged) == 2
+    assert result.summary() == {"added": 0, "removed": 0, "changed": 0}
+    assert result.max_severity is None
+
+
+def test_status_flip_is_a_change_on_status_not_removed_and_added() -> None:
+    old = agreement(at(Exclusivity(status="exclusive", holder="Microsoft"), 5, "2.1"))
+    new = agreement(at(Exclusivity(status="non_exclusive", holder="Microsoft"), 9, "2.1"))
+    result = diff(old, new)
+    assert brief(result) == [("changed", "exclusivity", "status", "exclusive", "non_exclusive")]
+    change = result.changes[0]
+    assert change.severity is Severity.MAJOR
+    assert change.rule == "exclusivity-lost"
+    assert change.old_span == Span(start=5, end=15, line=6)
+    assert change.new_span == Span(start=9, end=19, line=10)
+
+
+def test_pairing_ignores_position_section_and_wording() -> None:
+    a = Exclusivity(holder="Licensee", subject="the Software", territory=("Germany",))
+    b = RevenueShare(payer="Licensee", payee="Licensor", rate=15, base="Net Revenue")
+    old = agreement(at(a, 10, "2.1", "one wording"), at(b, 50, "3.1", "another"))
+    new = agreement(
+        at(b, 5, "2.1", "reworded"), at(attrs.evolve(a, subject="THE  software"), 80, "4.1")
+    )
+    result = diff(old, new)
+    assert result.changes == ()
+    assert {a_.type.value for a_, _ in result.unchanged} == {"exclusivity", "revenue_share"}
+
+
+def test_two_exclusivities_over_different_subjects_are_not_confused() -> None:
+    cloud = Exclusivity(holder="Microsoft", subject="cloud services")
+    models = Exclusivity(holder="Microsoft", subject="model licensing")
+    old = agreement(cloud, models)
+    new = agreement(attrs.evolve(models, status="non_exclusive"), cloud)
+    result = diff(old, new)
+    assert brief(result) == [("changed", "exclusivity", "status", "exclusive", "non_exclusive")]
+    assert result.changes[0].old_term == models
+
+
+def test_a_reworded_subject_still_pairs_when_everything_else_agrees() -> None:
+    old = agreement(PriorityAccess(kind="rofr", holder="Distributor", subject="new products"))
+    new = agreement(
+        PriorityAccess(kind="rofr", holder="Distributor", subject="new beverage products")
+    )
+    assert brief(diff(old, new)) == [
+        ("changed", "priority_access", "subject", "new products", "new beverage products")
+    ]
+
+
+def test_a_negative_statement_with_parties_unknown_pairs_with_the_right_it_ends() -> None:
+    old = agreement(RevenueShare(payer="OpenAI", payee="Microsoft", rate=20, base="Net Revenue"))
+    new = agreement(RevenueShare(status="ceased"))
+    result = diff(old, new)
+    # The rate that goes with the status is folded into the status change.
+    assert brief(result) == [("changed", "revenue_share", "status", "active", "ceased")]
+    assert result.changes[0].rule == "revenue-share-stopped"
+
+
+def test_unrelated_terms_of_one_type_are_removed_and_added() -> None:
+    old = agreement(Exclusivity(holder="Acme", subject="trucks", territory=("France",)))
+    new = agreement(Exclusivity(holder="Zenith", subject="software", territory=("Japan",)))
+    assert [c.kind for c in diff(old, new).changes] == [ChangeKind.ADDED, ChangeKind.REMOVED]
+
+
+def test_a_negative_term_without_counterpart_is_added_with_its_rule() -> None:
+    result = diff(agreement(), agreement(Exclusivity(status="non_exclusive", holder="Acme")))
+    (change,) = result.changes
+    assert change.kind is ChangeKind.ADDED
+    assert change.rule == "disclaimer-added"
+    assert change.severity is Severity.MINOR
+
+
+def test_duplicates_in_one_version_collapse_keeping_the_first_span() -> None:
+    term = RevenueShare(payer="A", payee="B", rate=10)
+    old = agreement(at(term, 100, "3.1"), at(term, 200, "3.4"))
+    pairs, removed, added = pair_terms(old.terms, (at(term, 7, "9"),))
+    assert (removed, added) == ([], [])
+    assert pairs[0][0].section == "3.1"
+    # A restatement with less detail is the same term too.
+    restated = agreement(at(term, 100, "3.1"), at(RevenueShare(payer="A"), 200, "3.2"))
+    assert diff(restated, agreement(term)).changes == ()
+
+
+def test_money_compares_by_value_and_currency() -> None:
+    a = CloudCommitment(committer="X", amount=Decimal("250E9"), currency="USD")
+    b = CloudCommitment(committer="X", amount=Decimal("250000000000.00"), currency="USD")
+    assert diff(agreement(a), agreement(b)).changes == ()
+    c = attrs.evolve(b, currency="EUR")
+    (change,) = diff(agreement(a), agreement(c)).changes
+    assert (change.field, change.rule, change.severity) == (
+        "currency",
+        "commitment-currency-changed",
+        Severity.MAJOR,
+    )
+
+
+def test_rates_compare_by_value_and_periods_by_length() -> None:
+    a = RevenueShare(payer="X", rate=Decimal("20"))
+    assert (
+        diff(agreement(a), agreement(RevenueShare(payer="X", rate=Decimal("20.00")))).changes == ()
+    )
+    five_years = MinimumCommitment(committer="X", period=Period(Decimal(5), PeriodUnit.YEAR))
+    sixty_months = MinimumCommitment(committer="X", period=Period(Decimal(60), PeriodUnit.MONTH))
+    assert diff(agreement(five_years), agreement(sixty_months)).changes == ()
+
+
+def test_territory_compares_as_a_set() -> None:
+    a = Exclusivity(holder="D", territory=("United States", "Canada", "Mexico"))
+    b = Exclusivity(holder="D", territory=("Mexico", "the United States", "canada"))
+    assert diff(agreement(a), agreement(b)).changes == ()
+    c = Exclusivity(holder="D", territory=("United States",))
+    (change,) = diff(agreement(a), agreement(c)).changes
+    assert (change.field, change.old, change.new) == ("territory", a.territory, c.territory)
+    assert change.rule == "exclusivity-territory-changed"
+    assert change_to_dict(change)["old"] == ["United States", "Canada", "Mexico"]
+
+
+def test_normalisation_of_identity() -> None:
+    assert normalise_text("  The   Exclusive  Territory.") == "exclusive territory"
+    assert identity_key(Exclusivity(holder="ACME", subject="a  Product")) == identity_key(
+        Exclusivity(holder="acme", subject="product")
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "severity"),
+    [
+        (1000, 1050, "commitment-amount-moved", Severity.MINOR),
+        (1000, 1100, "commitment-amount-moved", Severity.MINOR),
+        (1000, 1101, "commitment-amount-moved-major", Severity.MAJOR),
+        (1000, 500, "commitment-amount-moved-major", Severity.MAJOR),
+        (None, 500, "commitment-amount-moved-major", Severity.MAJOR),
+    ],
+)
+def test_commitment_amount_threshold(
+    old: int | None, new: int, rule: str, severity: Severity
+) -> None:
+    a = MinimumCommitment(committer="B", provider="S", amount=old, currency="USD")
+    b = MinimumCommitment(committer="B", provider="S", amount=new, currency="USD")
+    (change,) = diff(agreement(a), agreement(b)).changes
+    assert (change.rule, change.severity) == (rule, severity)
+
+
+def test_summary_sentences() -> None:
+    old = agreement(
+        RevenueShare(payer="Licensee", payee="Licensor", rate=20, end=dt.date(2028, 12, 31))
+    )
+    new = agreement(
+        RevenueShare(
+            payer="Licensee", payee="Licensor", rate=Decimal("12.5"), end=dt.date(2030, 12, 31)
+        )
+    )
+    assert [c.summary for c in diff(old, new).changes] == [
+        "Revenue share rate lowered: revenue_share (Licensee → Licensor) 20% → 12.5% (-37.5%).",
+        "End date of revenue_share (Licensee → Licensor) moved: 2028-12-31 → 2030-12-31.",
+    ]
+
+
+def test_fingerprint_is_stable_across_rewording_and_renumbering() -> None:
+    a = RevenueShare(payer="A", payee="B", rate=20, base="Net Sales")
+    b = attrs.evolve(a, rate=Decimal("12.5"))
+    one = diff(agreement(at(a, 1, "3.1", "x")), agreement(at(b, 2, "3.1", "y"))).changes[0]
+    two = diff(agreement(at(a, 50, "7.2", "z")), agreement(at(b, 90, "2.1", "w"))).changes[0]
+    assert one.fingerprint == two.fingerprint
+    assert re.fullmatch(r"[0-9a-f]{16}", one.fingerprint)
+    other_field = diff(
+        agreement(a), agreement(attrs.evolve(a, base="Gross Sales", payee="B "))
+    ).changes[0]
+    assert other_field.fingerprint != one.fingerprint
+
+
+def test_fail_on_and_max_severity() -> None:
+    old = agreement(MinimumCommitment(committer="B", amount=100, currency="USD"))
+    new = agreement(MinimumCommitment(committer="B", amount=105, currency="USD"))
+    result = diff(old, new)
+    assert result.max_severity is Severity.MINOR
+    assert result.at_or_above(Severity.MAJOR) == ()
+    assert len(result.at_or_above(Severity.MINOR)) == 1
+    assert Severity.INFO < Severity.MINOR < Severity.MAJOR
+
+
+def test_public_api() -> None:
+    assert dealdiff.diff is diff
+    assert dealdiff.Change is Change and dealdiff.ChangeKind is ChangeKind
+    assert dealdiff.Severity is Severity and dealdiff.DiffResult is DiffResult
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def test_json_contract_and_schema() -> None:
+    old = agreement(
+        at(Exclusivity(holder="D", territory=("US", "CA")), 3, "2.1"),
+        at(PriorityAccess(kind="rofr", holder="D"), 9, "4.1"),
+        source="old.txt",
+    )
+    new = agreement(
+        at(Exclusivity(holder="D", territory=("US",)), 4, "2.1"),
+        at(RevenueShare(payer="D", payee="M", rate=5), 6, "3.1"),
+        source="new.txt",
+    )
+    doc = json.loads(render_json(diff(old, new)))
+    assert validate(doc) == []
+    assert doc["summary"] == {"added": 1, "removed": 1, "changed": 1}
+    by_kind = {c["change"]: c for c in doc["changes"]}
+    assert by_kind["changed"]["field"] == "territory"
+    assert by_kind["changed"]["old_span"] == {"start": 3, "end": 13, "line": 4, "column": 1}
+    assert by_kind["added"]["new"] == {
+        "type": "revenue_share",
+        "status": "active",
+        "payer": "D",
+        "payee": "M",
+        "rate": 5,
+        "base": None,
+        "end": None,
+        "condition": None,
+    }
+    assert by_kind["added"]["old"] is None and by_kind["added"]["new_section"] == "3.1"
+    assert by_kind["removed"]["new_span"] is None
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def seed_result() -> DiffResult:
+    return diff(dealdiff.load(OLD_SNAPSHOT), dealdiff.load(NEW_SNAPSHOT))
+
+
+@pytest.mark.parametrize(
+    ("name", "render"),
+    [
+        ("seed-pair.txt", lambda r: render_text(r, verbose=True)),
+        ("seed-pair-clauses.txt", lambda r: render_text(r, show_clauses=True)),
+        ("seed-pair.md", lambda r: render_markdown(r, show_clauses=True, verbose=True)),
+        ("seed-pair.json", lambda r: render_json(r)),
+    ],
+)
+def test_golden_output_for_the_reviewed_seed_pair(name: str, render: Any) -> None:
+    got = render(seed_result())
+    golden = GOLDEN / name
+    if UPDATE:
+        golden.write_text(got, "utf-8")
+    assert golden.exists(), f"no golden {golden.name}: run with DEALDIFF_UPDATE_GOLDEN=1"
+    assert got == golden.read_text("utf-8")
+
+
+def test_text_layout() -> None:
+    text = render_text(seed_result())
+    lines = text.splitlines()
+    assert lines[0].startswith("--- ") and lines[1].startswith("+++ ")
+    assert lines[-1] == "4 changed, 0 added, 0 removed · 3 major, 1 minor · 1 unchanged"
+    assert re.match(
+        r"~ exclusivity .*status: exclusive → non_exclusive +major +§2\.1 → §2\.1$", lines[2]
+    )
+    assert not any(line.startswith("=") for line in lines)
+    assert "\x1b[" not in text
+    assert "\x1b[" in render_text(seed_result(), color=True)
+
+
+def test_text_without_sections_shows_lines() -> None:
+    old = agreement(at(RevenueShare(payer="A", rate=5), 11))
+    new = agreement(at(RevenueShare(payer="A", rate=6), 41))
+    assert "line 12 → line 42" in render_text(diff(old, new))
+
+
+def test_word_marks() -> None:
+    assert word_diff("a b c", "a x c") == [("=", "a"), ("-", "b"), ("+", "x"), ("=", "c")]
+    assert mark_words("royalty of 20% until 2028", "royalty of 12.5% until 2030") == (
+        "royalty of [-20%-]{+12.5%+} until [-2028-]{+2030+}"
+    )
+    assert mark_words("same words", "same words") == "same words"
+
+
+def test_show_clauses_marks_changed_words_once_per_pair() -> None:
+    text = render_text(seed_result(), show_clauses=True)
+    assert text.count("[-at least ten-]{+two hundred fifty+}") == 1
+    assert "[-the exclusive-]{+a non-exclusive+}" in text
+
+
+# ---------------------------------------------------------------- the command
+
+
+def write_snapshot(path: Path, *terms: Term) -> str:
+    path.write_text(json.dumps(agreement_to_dict(agreement(*terms, source=path.name))), "utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[str, str, str]:
+    base = MinimumCommitment(committer="Buyer", provider="Seller", amount=1000, currency="USD")
+    old = write_snapshot(tmp_path / "old.json", base)
+    minor = write_snapshot(tmp_path / "minor.json", attrs.evolve(base, amount=1050))
+    major = write_snapshot(tmp_path / "major.json", attrs.evolve(base, amount=5000))
+    return old, minor, major
+
+
+def test_exit_codes(pair: tuple[str, str, str]) -> None:
+    old, minor, major = pair
+    runner = CliRunner()
+    assert runner.invoke(cli, ["diff", old, old]).exit_code == 0
+    assert runner.invoke(cli, ["diff", old, minor]).exit_code == 1
+    assert runner.invoke(cli, ["diff", old, minor, "--fail-on", "major"]).exit_code == 0
+    assert runner.invoke(cli, ["diff", old, major, "--fail-on", "major"]).exit_code == 1
+    assert runner.invoke(cli, ["diff", old, minor, "--fail-on", "info"]).exit_code == 1
+    assert runner.invoke(cli, ["diff", old, minor, "--fail-on", "huge"]).exit_code == 2
+    missing = runner.invoke(cli, ["diff", old, old + ".missing"])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    assert "Traceback" not in missing.output
+    assert runner.invoke(cli, ["diff", "-", "-"], input="{}").exit_code == 2
+    assert runner.invoke(cli, ["diff", old]).exit_code == 2
+
+
+def test_bad_json_input_is_an_input_error(tmp_path: Path, pair: tuple[str, str, str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"terms": [', "utf-8")
+    result = CliRunner().invoke(cli, ["diff", pair[0], str(bad)])
+    assert result.exit_code == 2
+    assert "bad.json:1" in result.output and "invalid JSON" in result.output
+
+
+def test_formats_and_output_file(tmp_path: Path, pair: tuple[str, str, str]) -> None:
+    old, _, major = pair
+    runner = CliRunner()
+    doc = json.loads(runner.invoke(cli, ["diff", old, major, "-f", "json"]).output)
+    assert validate(doc) == [] and doc["changes"][0]["field"] == "amount"
+    md = runner.invoke(cli, ["diff", old, major, "--format", "markdown"]).output
+    assert md.startswith("### dealdiff:") and "| ~ | minimum\\_commitment" in md
+    out = tmp_path / "report.txt"
+    result = runner.invoke(cli, ["diff", old, major, "-o", str(out)])
+    assert result.exit_code == 1 and result.output == ""
+    assert "amount: USD 1,000 → USD 5,000" in out.read_text("utf-8")
+
+
+def test_colour_follows_flag_and_no_color(pair: tuple[str, str, str]) -> None:
+    old, _, major = pair
+    runner = CliRunner()
+    assert "\x1b[" not in runner.invoke(cli, ["diff", old, major]).output
+    assert "\x1b[" in runner.invoke(cli, ["diff", old, major, "--color"]).output
+    no_color = runner.invoke(cli, ["diff", old, major], env={"NO_COLOR": "1"}).output
+    assert "\x1b[" not in no_color
+    assert "\x1b[" not in runner.invoke(cli, ["diff", old, major, "--no-color"]).output
+
+
+def test_verbose_lists_unchanged_terms(tmp_path: Path) -> None:
+    term = RevenueShare(payer="A", payee="B", rate=5)
+    path = write_snapshot(tmp_path / "a.json", term)
+    result = CliRunner().invoke(cli, ["diff", path, path, "-v"])
+    assert result.exit_code == 0
+    assert "= revenue_share (A → B)" in result.output
+    assert result.output.splitlines()[-1] == "0 changed, 0 added, 0 removed · 1 unchanged"
+
+
+def test_user_severity_rules_override_the_built_in_ones(
+    tmp_path: Path, pair: tuple[str, str, str]
+) -> None:
+    old, minor, _ = pair
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "severity.toml").write_text(
+        '[[severity]]\nid = "commitment-amount-moved"\nseverity = "major"\nchange = "changed"\n'
+        'field = "amount"\nmessage = "Any move of {term} matters."\n',
+        "utf-8",
+    )
+    runner = CliRunner()
+    args = ["diff", old, minor, "--fail-on", "major", "-f", "json"]
+    assert runner.invoke(cli, args).exit_code == 0
+    result = runner.invoke(cli, [*args, "--rules", str(rules)])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["changes"][0]["summary"].startswith("Any move of")
+
+
+def test_readme_documents_every_diff_option() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## `dealdiff diff`", 1)[1].split("\n## ", 1)[0]
+    command = cli.commands["diff"]
+    for param in command.params:
+        for opt in [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]:
+            if opt.startswith("--") and opt != "--help":
+                assert opt in section, f"README's diff section does not mention {opt}"
+    assert "diff.schema.json" in section
+
+
+# ---------------------------------------------------------------- the severity rule set
+
+
+def raw_rules() -> list[dict[str, Any]]:
+    return tomllib.loads(SEVERITY_TOML.read_text("utf-8"))["severity"]
+
+
+def test_rule_ids_are_unique_kebab_case_and_severities_valid() -> None:
+    ids = [r["id"] for r in raw_rules()]
+    assert len(ids) == len(set(ids))
+    for rule in raw_rules():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule["id"]), rule["id"]
+        assert rule["severity"] in {"major", "minor", "info"}
+        assert rule.get("description"), f"{rule['id']} has no description"
+    assert [r.id for r in default_severities()] == ids
+
+
+def test_severity_file_is_invisible_to_the_classification_loader() -> None:
+    from dealdiff.ruleset import default_rules
+
+    keys = set(tomllib.loads(SEVERITY_TOML.read_text("utf-8")))
+    assert not keys & {"classes", "macros", "type", "cues", "construction", "veto", "fields"}
+    assert "rules/severity.toml" not in default_rules().sources
+
+
+def test_every_template_renders_with_sample_data() -> None:
+    sample = {name: f"<{name}>" for name in PLACEHOLDERS}
+    for rule in default_severities():
+        names = {n for _, n, _, _ in string.Formatter().parse(rule.message) if n}
+        assert names <= PLACEHOLDERS, rule.id
+        text = rule.render(sample)
+        assert text.endswith(".") and "{" not in text, rule.id
+        assert text[0].isupper(), rule.id
+
+
+def sample_facts() -> list[Facts]:
+    """Every kind of change the model allows, with representative values."""
+    facts: list[Facts] = []
+    numbers = [(Decimal(100), Decimal(105)), (Decimal(100), Decimal(300)), (None, Decimal(5))]
+    for type_name, cls in TERM_CLASSES.items():
+        status_field = attrs.fields_dict(cls)["status"]
+        statuses = [s.value for s in status_field.converter]  # type: ignore[union-attr]
+        for status in statuses:
+            for kind in ("added", "removed"):
+                facts.append(Facts(change=kind, type=str(type_name), status=status))
+        for old, new in product(statuses, statuses):
+            if old != new:
+                facts.append(
+                    Facts(change="changed", type=str(type_name), field="status", old=old, new=new)
+                )
+        for field in cls().fields():
+            if field == "status":
+                continue
+            for old, new in numbers if field in ("amount", "quantity", "rate") else [("a", "b")]:
+                facts.append(
+                    Facts(change="changed", type=str(type_name), field=field, old=old, new=new)
+                )
+    return facts
+
+
+def test_every_rule_is_reachable_and_every_change_is_rated() -> None:
+    rules = default_severities()
+    used = set()
+    for facts in sample_facts():
+        rule = rules.rate(facts)
+        assert rule.id != "unrated", f"no rule rates {facts}"
+        used.add(rule.id)
+    unreachable = [r.id for r in rules if r.id not in used]
+    assert unreachable == [], f"rules no change can reach: {unreachable}"
+
+
+def test_negative_statuses_are_the_disclaimer_rule_statuses() -> None:
+    rule = next(r for r in raw_rules() if r["id"] == "disclaimer-added")
+    assert set(rule["status"]) == set(NEGATIVE_STATUSES)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[[severity]]\nid = "Bad_Id"\nseverity = "major"\nmessage = "x."\n', "kebab-case"),
+        ('[[severity]]\nid = "a"\nseverity = "huge"\nmessage = "x."\n', "'severity' must be"),
+        ('[[severity]]\nid = "a"\nseverity = "major"\nmessage = "{nope}."\n', "placeholder {nope}"),
+        (
+            '[[severity]]\nid = "a"\nseverity = "major"\nmessage = "x."\nfield = "colour"\n',
+            "colour",
+        ),
+        ('[[severity]]\nid = "a"\nseverity = "major"\nmessage = "x."\nwhen = 1\n', "unknown key"),
+        (
+            '[[severity]]\nid = "a"\nseverity = "major"\nmessage = "x."\n'
+            '[[severity]]\nid = "a"\nseverity = "minor"\nmessage = "y."\n',
+            "duplicate",
+        ),
+        ("severity = 3\n", "array of tables"),
+        ("[[severity]\n", "invalid TOML"),
+    ],
+)
+def test_bad_severity_rules_are_reported(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "severity.toml"
+    path.write_text(body, "utf-8")
+    with pytest.raises(RulesError) as info:
+        load_severities([path])
+    assert message in info.value.message
+    assert info.value.file == str(path)
+
+
+def test_a_new_user_rule_is_tried_before_the_built_in_ones(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[[severity]]\nid = "ignore-end-dates"\nseverity = "info"\nchange = "changed"\n'
+        'field = "end"\nmessage = "End of {term} moved."\n',
+        "utf-8",
+    )
+    rules = load_severities([tmp_path])
+    assert rules.rules[0].id == "ignore-end-dates"
+    facts = Facts(change="changed", type="revenue_share", field="end", old=1, new=2)
+    assert rules.rate(facts).severity is Severity.INFO

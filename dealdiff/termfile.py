@@ -162,9 +162,7 @@ class _PartyDecl:
 
 
 def _tpos(token: Token) -> Position:
-    return Position(
-        token.line or 1, token.column or 1, token.start_pos or 0, token.end_pos or 0
-    )
+    return Position(token.line or 1, token.column or 1, token.start_pos or 0, token.end_pos or 0)
 
 
 def _mpos(meta: Meta) -> Position:
@@ -234,7 +232,7 @@ class _ToNodes(Transformer[Token, list[Any]]):
         return _Value("money", (str(cur), str(num)), attrs.evolve(pos, end=num.end_pos or 0))
 
     @v_args(meta=True)
-    def list(self, meta: Meta, items: list[_Value | None]) -> _Value:
+    def list_value(self, meta: Meta, items: list[_Value | None]) -> _Value:
         return _Value("list", tuple(v for v in items if v is not None), _mpos(meta))
 
 
@@ -251,20 +249,20 @@ _SYNTAX_EXAMPLES: dict[str, list[str]] = {
         "exclusivity { status",
         "exclusivity { holder\n}",
     ],
-    "expected '{{' after the term type '{name}'": [
+    "expected '{' after the term type '{name}'": [
         "exclusivity status exclusive }",
         "exclusivity",
         'exclusivity "x"',
         "exclusivity 20%",
     ],
-    "expected a field name or '}}'": [
+    "expected a field name or '}'": [
         "exclusivity { 20% }",
         'exclusivity { "status" exclusive }',
         "exclusivity { status exclusive 20% }",
         'exclusivity { status exclusive "x" }',
         "exclusivity { status exclusive { }",
     ],
-    "a list is written in brackets, e.g. territory [\"Canada\", \"Mexico\"]": [
+    'a list is written in brackets, e.g. territory ["Canada", "Mexico"]': [
         'exclusivity { territory "a", "b" }',
         "exclusivity { territory a, b }",
     ],
@@ -273,7 +271,7 @@ _SYNTAX_EXAMPLES: dict[str, list[str]] = {
         'exclusivity { territory ["a" }',
         'exclusivity { territory ["a"',
     ],
-    "the agreement title is a quoted string, e.g. agreement \"Supply Agreement\"": [
+    'the agreement title is a quoted string, e.g. agreement "Supply Agreement"': [
         "agreement Supply",
         "agreement",
         "agreement 2026-01-01",
@@ -284,7 +282,7 @@ _SYNTAX_EXAMPLES: dict[str, list[str]] = {
         'date "2026-01-15"',
         "date 2026",
     ],
-    "a party is declared as party Key = \"Full Name\"": [
+    'a party is declared as party Key = "Full Name"': [
         'party = "Acme Inc."',
         "party",
         'party Acme "Acme Inc."',
@@ -292,7 +290,7 @@ _SYNTAX_EXAMPLES: dict[str, list[str]] = {
         "party Acme =",
         "party 20%",
     ],
-    "aliases are quoted strings: party Key = \"Full Name\" also \"Alias\"": [
+    'aliases are quoted strings: party Key = "Full Name" also "Alias"': [
         'party Acme = "Acme Inc." also Acme',
         'party Acme = "Acme Inc." also',
         'party Acme = "Acme Inc." also "A",',
@@ -306,6 +304,25 @@ _SYNTAX_EXAMPLES: dict[str, list[str]] = {
         "[",
     ],
 }
+
+
+def _variants(examples: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each example also after an earlier declaration and, in a block, after an earlier field.
+
+    match_examples() compares whole parser states, stack depth included, and an earlier
+    item or field leaves one more entry on the stack.
+    """
+    out: dict[str, list[str]] = {}
+    for label, items in examples.items():
+        variants: list[str] = []
+        for example in items:
+            forms = [example]
+            if "{" in example:
+                forms.append(example.replace("{", '{ section "1" ', 1))
+            variants += forms + ['party P = "p"\n' + form for form in forms]
+        out[label] = variants
+    return out
+
 
 _TERMINAL_NAMES = {
     "NAME": "a name",
@@ -324,6 +341,11 @@ _TERMINAL_NAMES = {
 }
 
 
+@functools.cache
+def _syntax_examples() -> dict[str, list[str]]:
+    return _variants(_SYNTAX_EXAMPLES)
+
+
 def _describe_token(token: Token) -> str:
     if token.type == "$END":
         return "end of file"
@@ -335,26 +357,45 @@ def _syntax_problem(err: UnexpectedInput, text: str) -> Problem:
     if line is None or line < 1:
         line, column = 1, 1
     if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        at = err.pos_in_stream or 0
+        char = text[at] if at < len(text) else ""
         if char == '"':
             message = 'unterminated string: a string ends with " on the same line'
         elif char == "%":
             message = "unexpected '%': write a percentage without a space, e.g. 20%"
         elif char == "/":
             message = "unexpected '/': write dates as ISO dates, e.g. 2030-12-31"
-        elif char == ",":
-            message = "unexpected ',': write numbers without separators, e.g. 250000000000"
         else:
             message = f"unexpected character {char!r}"
-        key = ("chars", char)
+        key: tuple[str, ...] = ("chars", char)
+    elif (
+        isinstance(err, UnexpectedToken)
+        and err.token.type == "COMMA"
+        and text[: err.token.start_pos or 0].rstrip()[-1:].isdigit()
+    ):
+        message = "unexpected ',': write numbers without separators, e.g. 250000000000 or 250_000"
+        key = ("number-comma",)
     else:
-        label = err.match_examples(
-            _parser().parse, _SYNTAX_EXAMPLES, token_type_match_fallback=True, use_accepts=True
-        )
+        try:
+            label = err.match_examples(
+                _parser().parse,
+                _syntax_examples(),
+                token_type_match_fallback=True,
+                use_accepts=True,
+            )
+        except TypeError:
+            # lark 1.3 formats a debug message with %d over a ParserState when two
+            # examples share a state but not the accepted tokens; match on state alone.
+            label = err.match_examples(
+                _parser().parse,
+                _syntax_examples(),
+                token_type_match_fallback=True,
+                use_accepts=False,
+            )
         name = _word_before(text, err)
         token = getattr(err, "token", None)
         if label is not None:
-            message = label.format(name=name)
+            message = label.replace("{name}", name)
         else:
             expected = sorted(
                 _TERMINAL_NAMES.get(t, repr(t)) for t in getattr(err, "expected", ()) or ()
@@ -479,6 +520,7 @@ class _Builder:
         pos: Position,
         key: tuple[str, ...],
         term: int | None = None,
+        /,
         **values: Any,
     ) -> None:
         lines = self.text.splitlines()
@@ -508,22 +550,24 @@ class _Builder:
             if value.kind == "word":
                 return value.raw
         elif kind == "enum":
-            if value.kind in ("string", "word"):
-                word = _string(value.raw) if value.kind == "string" else value.raw
-                enum_cls = attrs.fields_dict(cls)[name].converter
-                assert isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)
-                allowed = [str(m.value) for m in enum_cls]
-                if word in allowed:
-                    return enum_cls(word)
-                hint = _hint(word, allowed)
-                if name == "status":
-                    raise _BadValue(
-                        "invalid-status", value=word, allowed=", ".join(allowed), hint=hint
-                    )
+            enum_cls = attrs.fields_dict(cls)[name].converter
+            assert isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)
+            allowed = [str(m.value) for m in enum_cls]
+            if value.kind not in ("string", "word"):
                 raise _BadValue(
                     "invalid-value",
-                    detail=f"'{word}' is not one of: {', '.join(allowed)}{hint}",
+                    detail=f"expected one of: {', '.join(allowed)}, got {self.got(value)}",
                 )
+            word = _string(value.raw) if value.kind == "string" else value.raw
+            if word in allowed:
+                return enum_cls(word)
+            hint = _hint(word, allowed)
+            if name == "status":
+                raise _BadValue("invalid-status", value=word, allowed=", ".join(allowed), hint=hint)
+            raise _BadValue(
+                "invalid-value",
+                detail=f"'{word}' is not one of: {', '.join(allowed)}{hint}",
+            )
         elif kind == "percent":
             if value.kind == "percent":
                 return _decimal(value.raw)
@@ -557,7 +601,9 @@ class _Builder:
                 return (self.convert(cls, name, "string", value),)
             if value.kind == "list":
                 return tuple(self.convert(cls, name, "string", item) for item in value.raw)
-        raise _BadValue("invalid-value", detail=f"expected {_EXPECTED[kind]}, got {self.got(value)}")
+        raise _BadValue(
+            "invalid-value", detail=f"expected {_EXPECTED[kind]}, got {self.got(value)}"
+        )
 
     def block(self, block: _Block, index: int) -> tuple[Term | None, dict[str, Position]]:
         cls = TERM_CLASSES.get(block.name)
@@ -670,8 +716,12 @@ class _Builder:
                         title = _string(node.raw)
                     except _BadValue as bad:
                         self.problem(
-                            "invalid-value", node.value_pos, ("title",),
-                            type="agreement", field="title", **bad.values,
+                            "invalid-value",
+                            node.value_pos,
+                            ("title",),
+                            type="agreement",
+                            field="title",
+                            **bad.values,
                         )
                 else:
                     try:
@@ -679,8 +729,11 @@ class _Builder:
                         date_position = node.value_pos
                     except ValueError:
                         self.problem(
-                            "invalid-value", node.value_pos, ("date", node.raw),
-                            type="agreement", field="date",
+                            "invalid-value",
+                            node.value_pos,
+                            ("date", node.raw),
+                            type="agreement",
+                            field="date",
                             detail=f"{node.raw} is not a calendar date",
                         )
             elif isinstance(node, _PartyDecl):
@@ -692,8 +745,12 @@ class _Builder:
                         aliases.insert(0, _string(key) if key.startswith('"') else key)
                 except _BadValue as bad:
                     self.problem(
-                        "invalid-value", node.pos, ("party",),
-                        type="party", field="name", **bad.values,
+                        "invalid-value",
+                        node.pos,
+                        ("party",),
+                        type="party",
+                        field="name",
+                        **bad.values,
                     )
                     continue
                 party = Party(name=name, aliases=tuple(aliases))
@@ -707,7 +764,9 @@ class _Builder:
                     )
                     continue
                 span = Span(
-                    start=node.pos.start, end=node.pos.end, line=node.pos.line,
+                    start=node.pos.start,
+                    end=node.pos.end,
+                    line=node.pos.line,
                     column=node.pos.column,
                 )
                 parties.append(attrs.evolve(party, span=span))
@@ -721,8 +780,8 @@ class _Builder:
             source=self.source,
             title=title,
             date=date,
-            parties=tuple(parties),
-            terms=tuple(terms),
+            parties=tuple(parties),  # type: ignore[arg-type]  # attrs converter typing
+            terms=tuple(terms),  # type: ignore[arg-type]
             text=self.text,
         )
         return TermFile(

@@ -22,16 +22,16 @@ def _title(text: str) -> str | None:
 
 def parse_agreement(text: str, *, source: str, rules: RuleSet | None = None) -> Agreement:
     """Parse one agreement text with ``rules`` (the package's rules by default)."""
-    return explain_agreement(text, source=source, rules=rules)[0]
+    return explain_agreement(text, source=source, rules=rules, explain=False)[0]
 
 
 def explain_agreement(
-    text: str, *, source: str, rules: RuleSet | None = None
+    text: str, *, source: str, rules: RuleSet | None = None, explain: bool = True
 ) -> tuple[Agreement, list[Candidate]]:
     """Parse, and also return every candidate sentence with what each rule made of it."""
     rules = rules or default_rules()
     parties = find_parties(text)
-    terms, candidates = classify(text, rules, parties)
+    terms, candidates = classify(text, rules, parties, explain=explain)
     date = next(
         (v.value for v in find_values(text[:3000]) if v.kind == "date"),
         None,

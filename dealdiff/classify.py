@@ -26,6 +26,8 @@ __all__ = ["Candidate", "Outcome", "Classifier", "classify"]
 
 _LEADING = re.compile(r"^(?:(?:the|its|their|his|her|all|any|such|each|an?)\s+)+", re.I)
 _SPLIT_TERRITORY = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+)\s*")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f]*\n")
 _WORLDWIDE = re.compile(r"world\s*-?\s*wide|throughout the world|in the world", re.I)
 
 
@@ -69,39 +71,63 @@ class Classifier:
             else None
         )
 
-    def candidates(self) -> list[tuple[int, int]]:
-        """Sentences that contain at least one cue, in order, without repeats."""
-        spans: list[tuple[int, int]] = []
-        last_end = -1
-        for m in self.rules.cue_regex.finditer(self.text):
-            if m.start() < last_end:
+    def candidates(self) -> list[tuple[int, int, tuple[TypeRules, ...]]]:
+        """Sentences that contain at least one cue, in order, with the types they cue."""
+        found: list[tuple[int, int, tuple[TypeRules, ...]]] = []
+        lowered = self.text.lower()
+        if len(lowered) != len(self.text):  # a few non-ASCII letters change length
+            lowered = self.text.translate(_ASCII_LOWER)
+        cues = self.rules.cue_list
+        order = self.rules.types
+        current: tuple[int, int] | None = None
+        cued: set[TypeRules] = set()
+        for m in self.rules.cue_regex.finditer(lowered):
+            at = m.start()
+            inside_word = at > 0 and lowered[at - 1].isalnum()
+            hit = {
+                type_rules
+                for cue, type_rules, bounded in cues
+                if not (bounded and inside_word) and cue.match(lowered, at)
+            }
+            if not hit:
                 continue
-            start, end = self.segmenter.sentence_at(m.start())
-            if end <= start:
-                continue
-            spans.append((start, end))
-            last_end = max(end, m.end())
-        return spans
+            if current is None or not current[0] <= at < current[1]:
+                if current is not None and cued:
+                    found.append((*current, tuple(t for t in order.values() if t in cued)))
+                current = self.segmenter.sentence_at(at)
+                cued = set()
+                if current[1] <= current[0]:
+                    current = None
+                    continue
+            cued.update(hit)
+        if current is not None and cued:
+            found.append((*current, tuple(t for t in order.values() if t in cued)))
+        return found
 
-    def run(self) -> list[Candidate]:
+    def run(self, *, explain: bool = False) -> list[Candidate]:
+        """Classify every candidate sentence; ``explain`` also locates those without terms."""
         out: list[Candidate] = []
-        for start, end in self.candidates():
+        for start, end, cued in self.candidates():
             sentence = self.text[start:end]
-            cued = [t for t in self.rules.types.values() if t.cue_regex.search(sentence)]
-            if not cued:
-                continue
-            section = self.segmenter.section_at(start)
             if not any(ch.islower() for ch in sentence):  # a heading names, it does not state
                 outcomes = tuple(Outcome(t.type, None, "heading") for t in cued)
-                out.append(Candidate(start, end, section, outcomes))
-                continue
-            encoded, values = self.encode(start, end)
-            skip = next((s.id for s in self.rules.skips if s.pattern.search(encoded)), None)
-            if skip is not None:
-                outcomes = tuple(Outcome(t.type, skip, "skipped") for t in cued)
             else:
+                encoded, values = self.encode(start, end)
+                skip = next((s.id for s in self.rules.skips if s.pattern.search(encoded)), None)
+                if skip is not None:
+                    outcomes = tuple(Outcome(t.type, skip, "skipped") for t in cued)
+                else:
+                    outcomes = tuple(self.apply(t, encoded, values, start, end) for t in cued)
+            terms = [o for o in outcomes if o.term is not None]
+            if not terms and not explain:
+                continue
+            section = self.segmenter.section_at(start)
+            if section is not None and terms:
                 outcomes = tuple(
-                    self.apply(t, encoded, values, start, end, section) for t in cued
+                    attrs.evolve(o, term=attrs.evolve(o.term, section=section))
+                    if o.term is not None
+                    else o
+                    for o in outcomes
                 )
             out.append(Candidate(start, end, section, outcomes))
         return out
@@ -130,7 +156,6 @@ class Classifier:
         values: dict[int, ValueMatch],
         start: int,
         end: int,
-        section: str | None,
     ) -> Outcome:
         vetoed: list[tuple[str, tuple[int, int]]] = []
         for veto in rules.vetoes:
@@ -151,7 +176,7 @@ class Classifier:
             if hit is not None:
                 blocked_by = blocked_by or hit
                 continue
-            term = self.build(cons, rules.fields, found, encoded, values, start, end, section)
+            term = self.build(cons, rules.fields, found, encoded, values, start, end)
             return Outcome(rules.type, cons.id, "term", term)
         if blocked_by:
             return Outcome(rules.type, blocked_by, "vetoed")
@@ -166,7 +191,6 @@ class Classifier:
         values: dict[int, ValueMatch],
         start: int,
         end: int,
-        section: str | None,
     ) -> Term:
         cls = TERM_CLASSES[cons.type]
         names = {f.name: f for f in attrs.fields(cls)}
@@ -184,14 +208,33 @@ class Classifier:
                 if value is not None:
                     kwargs.update(value)
         kwargs.update(cons.fixed)
+        start, end = self.block(start, end, found[""], encoded)
         return cls(
             status=cons.status,
             span=self.index.span(start, end),
             text=self.text[start:end],
-            section=section,
             rule=cons.id,
             **kwargs,
         )
+
+    def block(
+        self, start: int, end: int, match: tuple[int, int], encoded: Encoded
+    ) -> tuple[int, int]:
+        """The part of the sentence between blank lines that holds the matched tokens.
+
+        A sentence the segmenter ran across a blank line (a page footer, a heading, a
+        preamble) would otherwise claim paragraphs that say nothing of the term.
+        """
+        i, j = match
+        if j <= i:
+            return start, end
+        first, last = encoded.tokens[i].start, encoded.tokens[j - 1].end
+        for m in _BLANK_LINE.finditer(self.text, start, first):
+            start = m.end()
+        m = _BLANK_LINE.search(self.text, last, end)
+        if m is not None:
+            end = m.start()
+        return start, end
 
     def field_value(
         self,
@@ -245,9 +288,10 @@ def _tidy(text: str) -> str:
 
 
 def classify(
-    text: str, rules: RuleSet, parties: Sequence[Party] = ()
+    text: str, rules: RuleSet, parties: Sequence[Party] = (), *, explain: bool = False
 ) -> tuple[list[Term], list[Candidate]]:
-    """Terms found in ``text``, and every candidate sentence with its outcomes."""
-    candidates = Classifier(rules, text, parties).run()
+    """Terms found in ``text``, and the candidate sentences that made them (with
+    ``explain``: every candidate sentence, with why it made no term)."""
+    candidates = Classifier(rules, text, parties).run(explain=explain)
     terms = [o.term for c in candidates for o in c.outcomes if o.term is not None]
     return terms, candidates

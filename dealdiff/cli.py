@@ -178,7 +178,7 @@ def parse(
             if explain:
                 chunks.append("\n".join(_explain_lines(name, text, rules)) + "\n")
                 continue
-            agreement, _ = explain_agreement(text, source=name, rules=rules)
+            agreement, _ = explain_agreement(text, source=name, rules=rules, explain=False)
         except DealdiffError as exc:
             fail(exc)
             status = EXIT_ERROR
@@ -302,6 +302,97 @@ def diff(
         write_output(text, output)
     threshold = Severity(fail_on) if fail_on else Severity.INFO
     sys.exit(EXIT_FOUND if result.at_or_above(threshold) else EXIT_OK)
+
+
+_SEVERITIES = ["error", "warning", "info"]
+
+
+@cli.command("check", epilog=EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--terms",
+    type=click.Path(dir_okay=False),
+    help="The approved term file of the one agreement in PATHS: report every term that "
+    "drifted from it.",
+)
+@click.option(
+    "--policy",
+    type=click.Path(dir_okay=False),
+    help="TOML file of [[policy]] rules, used instead of those in dealdiff.toml.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="The dealdiff.toml to use (default: the nearest one, up to the repository root).",
+)
+@click.option("--no-config", is_flag=True, help="Use no dealdiff.toml at all.")
+@click.option(
+    "--ignore",
+    "ignore_file",
+    type=click.Path(dir_okay=False),
+    help="Ignore file of fingerprints to suppress (default: .dealdiffignore, if present).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+    default="text",
+    show_default=True,
+    help="text for people; json (dealdiff/schemas/check.schema.json); github (workflow "
+    "annotations); sarif (SARIF 2.1.0 for code scanning); junit (JUnit XML).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(_SEVERITIES),
+    default=None,
+    help="Exit 1 if a finding is at or above this severity (default: error, or the config's).",
+)
+@click.option(
+    "--drift-severity",
+    type=click.Choice(_SEVERITIES),
+    default=None,
+    help="Severity of drift findings (default: error, or the config's).",
+)
+@output_option
+@handle_errors
+def check_command(
+    paths: tuple[str, ...],
+    terms: str | None,
+    policy: str | None,
+    config: str | None,
+    no_config: bool,
+    ignore_file: str | None,
+    fmt: str,
+    fail_on: str | None,
+    drift_severity: str | None,
+    output: str | None,
+) -> None:
+    """Check term files and agreements in PATHS (files or folders; default: the current folder).
+
+    Folders give their *.terms files. Findings: validation (syntax, unknown types and fields,
+    impossible values, duplicates, undefined parties), policy ([[policy]] rules in
+    dealdiff.toml or --policy) and drift (an agreement against its approved term file, from
+    --terms or the [[pair]] tables of dealdiff.toml). Every finding of every file is reported,
+    then a one-line summary.
+    """
+    from .check import check
+    from .errors import EXIT_FOUND, UsageError
+    from .render_check import render as render_check
+
+    if config is not None and no_config:
+        raise UsageError("--config and --no-config do not go together")
+    result = check(
+        list(paths),
+        terms=terms,
+        policy=policy,
+        config=False if no_config else config,
+        ignore=ignore_file,
+        fail_on=fail_on,
+        drift_severity=drift_severity,
+    )
+    write_output(render_check(result, fmt), output)
+    sys.exit(EXIT_FOUND if result.failed else EXIT_OK)
 
 
 def main() -> None:

@@ -17,14 +17,19 @@ __all__ = ["find_parties", "PREAMBLE_CHARS"]
 PREAMBLE_CHARS = 6000
 
 _QUOTE = "[\"“”'‘’]"
-# `Name[, a Delaware corporation ...] (["the"] "Alias")` and `(hereinafter [referred to as] "Alias")`
-_DEFINED = re.compile(
-    rf"(?P<name>[A-Z][\w.,&'’\- ]{{1,90}}?)"
-    rf"(?:\s*,?\s*(?:an?|the)\s+[^()\"“”]{{0,200}}?)?"
-    rf"\s*[,]?\s*\(\s*(?:hereinafter\s+|herein\s+)?(?:referred\s+to\s+)?(?:as\s+)?(?:the\s+)?"
+# The definition marker: `("Alias")`, `(the "Alias")`, `(hereinafter referred to as "Alias")`,
+# `("Alias" or "Other")`. Found first; the name is then read backwards from it.
+_MARKER = re.compile(
+    rf"\(\s*(?:hereinafter\s+|herein\s+)?(?:referred\s+to\s+)?(?:as\s+)?(?:the\s+)?"
     rf"{_QUOTE}{{1,2}}(?P<alias>[A-Z][\w&.\- ]{{0,40}}?){_QUOTE}{{1,2}}"
-    rf"(?:\s*(?:or|and)\s+(?:the\s+)?{_QUOTE}{{1,2}}(?P<alias2>[A-Z][\w&.\- ]{{0,40}}?){_QUOTE}{{1,2}})?"
-    rf"\s*\)",
+    rf"(?:\s*(?:or|and)\s+(?:the\s+)?{_QUOTE}{{1,2}}(?P<alias2>[A-Z][\w&.\- ]{{0,40}}?)"
+    rf"{_QUOTE}{{1,2}})?\s*\)"
+)
+# The name before a marker: capitalised words, optionally followed by a description
+# (", a Delaware corporation, having its office at ...") that is dropped.
+_NAME = re.compile(
+    r"(?P<name>[A-Z][\w.,&'’\- ]{1,90}?)"
+    r"(?:\s*,?\s*\b(?:an?|the)\s+[^()\"“”]{0,200}?)?\s*,?\s*$"
 )
 _ENTITY = re.compile(
     r"\b(?:Inc|Incorporated|Corp|Corporation|Company|Co|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|"
@@ -60,9 +65,14 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
     head = text[:PREAMBLE_CHARS]
     found: dict[str, Party] = {}
     index = index or LineIndex(head)
-    for m in _DEFINED.finditer(head):
+    for m in _MARKER.finditer(head):
+        before = head[max(0, m.start() - 300) : m.start()]
+        before = re.split(r"[()\"“”;]|\n\s*\n", before)[-1]
+        n = _NAME.search(before)
+        if n is None:
+            continue
         alias = re.sub(r"\s+", " ", m.group("alias")).strip()
-        name = _clean_name(m.group("name"))
+        name = _clean_name(n.group("name"))
         if not alias or _NOT_PARTY.match(alias) or alias.lower() in found:
             continue
         if not (_ENTITY.search(name) or _ROLE_ALIAS.match(alias)):
@@ -70,8 +80,7 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
         aliases = [alias]
         if m.group("alias2"):
             aliases.append(re.sub(r"\s+", " ", m.group("alias2")).strip())
-        start = m.start("name") + m.group("name").find(name[:10]) if name else m.start()
         found[alias.lower()] = Party(
-            name=name or alias, aliases=tuple(aliases), span=index.span(start, m.end())
+            name=name or alias, aliases=tuple(aliases), span=index.span(m.start(), m.end())
         )
     return tuple(found.values())

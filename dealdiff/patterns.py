@@ -13,6 +13,7 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 from importlib import resources
 
 import attrs
@@ -40,11 +41,15 @@ _TOKEN_RE = re.compile(
     r"|[^\sA-Za-z0-9]"
 )
 _CLASS_TAIL = r"(?:[A-Z0-9_]+#)*"
+_CAP, _NUM, _REDACTED, _PUNCT = ("CAP",), ("NUM",), ("REDACTED",), ("PUNCT",)
 
 
-@attrs.frozen
-class Token:
-    """One token of a sentence: ``word`` lower-cased, ``start``/``end`` in the source."""
+class Token(NamedTuple):
+    """One token of a sentence: ``word`` lower-cased, ``start``/``end`` in the source.
+
+    A named tuple rather than an attrs class: sentences are tokenised by the hundred
+    thousand, and tuple construction is several times cheaper.
+    """
 
     word: str
     start: int
@@ -59,6 +64,7 @@ class Encoded:
     tokens: tuple[Token, ...]
     string: str
     offsets: tuple[int, ...]  # where each token starts in ``string``
+    present: frozenset[str] = frozenset()  # every word and class of the sentence
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Token indices ``[i, j)`` covered by the encoded range ``[start, end)``."""
@@ -96,22 +102,41 @@ def tokenize(
 def _plain_tokens(
     text: str, start: int, end: int, classify: Callable[[str], tuple[str, ...]]
 ) -> Iterable[Token]:
+    info = _token_info(classify)
     for m in _TOKEN_RE.finditer(text, start, end):
-        raw = m.group()
+        word, classes = info(m.group())
+        if word:
+            yield Token(word, m.start(), m.end(), classes)
+
+
+@functools.lru_cache(maxsize=16)
+def _token_info(
+    classify: Callable[[str], tuple[str, ...]],
+) -> Callable[[str], tuple[str, tuple[str, ...]]]:
+    """A memo of raw token -> (word, classes) for one classifier: most tokens repeat."""
+    memo: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def info(raw: str) -> tuple[str, tuple[str, ...]]:
+        found = memo.get(raw)
+        if found is not None:
+            return found
         word = raw.lower().replace("’", "'").replace("#", "")
-        if not word:
-            continue
-        classes = classify(word)
+        classes = classify(word) if word else ()
         first = raw[0]
-        if first.isdigit():
-            classes += ("NUM",)
-        elif first.isupper():
-            classes += ("CAP",)
+        if first.isupper():
+            classes += _CAP
+        elif first.isdigit():
+            classes += _NUM
         elif first == "[":
-            classes += ("REDACTED",)
+            classes += _REDACTED
         elif not first.isalnum():
-            classes += ("PUNCT",)
-        yield Token(word, m.start(), m.end(), classes)
+            classes += _PUNCT
+        found = (word, classes)
+        if len(memo) < 200_000:
+            memo[raw] = found
+        return found
+
+    return info
 
 
 def encode(tokens: Iterable[Token]) -> Encoded:
@@ -120,12 +145,15 @@ def encode(tokens: Iterable[Token]) -> Encoded:
     offsets: list[int] = []
     pos = 0
     toks = tuple(tokens)
+    present: set[str] = set()
     for tok in toks:
-        piece = " " + tok.word + "#" + "".join(c + "#" for c in tok.classes)
+        present.add(tok.word)
+        present.update(tok.classes)
+        piece = f" {tok.word}#{'#'.join(tok.classes)}#" if tok.classes else f" {tok.word}#"
         offsets.append(pos)
         parts.append(piece)
         pos += len(piece)
-    return Encoded(toks, "".join(parts), tuple(offsets))
+    return Encoded(toks, "".join(parts), tuple(offsets), frozenset(present))
 
 
 class PatternError(ValueError):
@@ -143,9 +171,18 @@ class Pattern:
     source: str
     regex: re.Pattern[str]
     roles: tuple[str, ...]
+    #: Words and classes a sentence must contain for the pattern to have a chance: each
+    #: set is satisfied by any one of its members. Checked before the regex runs.
+    needs: tuple[frozenset[str], ...] = ()
+
+    def possible(self, encoded: Encoded) -> bool:
+        present = encoded.present
+        return all(not need.isdisjoint(present) for need in self.needs)
 
     def search(self, encoded: Encoded) -> dict[str, tuple[int, int]] | None:
         """Match anywhere; return token ranges by role, with ``""`` for the whole match."""
+        if self.needs and not self.possible(encoded):
+            return None
         m = self.regex.search(encoded.string)
         if m is None:
             return None
@@ -256,8 +293,43 @@ def compile_pattern(
     """
     compiler = _Compiler(known, macros or {})
     regex = compiler.compile(source)
+    needs = _needs(_parser().parse(source), macros or {}, ())
     try:
         compiled = re.compile(regex)
     except re.error as exc:  # pragma: no cover - the grammar should prevent this
         raise PatternError(f"pattern compiles to an invalid expression: {exc}") from None
-    return Pattern(source, compiled, tuple(dict.fromkeys(compiler.roles)))
+    return Pattern(source, compiled, tuple(dict.fromkeys(compiler.roles)), tuple(needs))
+
+
+def _needs(
+    node: lark.Tree | lark.Token, macros: Mapping[str, str], seen: tuple[str, ...]
+) -> list[frozenset[str]]:
+    """What any match of ``node`` needs in a sentence: a conjunction of any-of sets."""
+    assert isinstance(node, lark.Tree)
+    kind, kids = node.data, node.children
+    if kind == "seq":
+        return [need for k in kids for need in _needs(k, macros, seen)]
+    if kind == "alt":
+        branches = [_needs(k, macros, seen) for k in kids]
+        if all(branches):
+            # Any match satisfies some branch, hence that branch's first need.
+            return [frozenset().union(*(b[0] for b in branches))]
+        return []
+    if kind == "capture":
+        return _needs(kids[1], macros, seen)
+    if kind == "quantified":
+        quant = str(kids[1])
+        optional = quant in ("?", "*") or quant.startswith("{0")
+        return [] if optional else _needs(kids[0], macros, seen)
+    if kind == "cls":
+        name = str(kids[0])
+        if name in macros:
+            if name in seen:
+                return []
+            return _needs(_parser().parse(macros[name]), macros, (*seen, name))
+        return [frozenset({name})]
+    if kind == "word":
+        return [frozenset({str(kids[0])})]
+    if kind == "phrase":
+        return [frozenset({m.group().lower()}) for m in _TOKEN_RE.finditer(str(kids[0])[1:-1])]
+    return []

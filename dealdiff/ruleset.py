@@ -34,6 +34,7 @@ from .patterns import BUILTIN_CLASSES, Pattern, PatternError, compile_pattern
 
 __all__ = ["Construction", "Veto", "TypeRules", "RuleSet", "load_rules", "default_rules"]
 
+_LEADING_B = re.compile(r"^\\b")
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CLASSIFICATION_KEYS = {
     "classes", "macros", "skip", "type", "cues", "construction", "veto", "fields"
@@ -64,7 +65,7 @@ class Construction:
     origin: str
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class TypeRules:
     type: TermType
     cues: tuple[str, ...]
@@ -85,6 +86,9 @@ class RuleSet:
     cue_regex: re.Pattern[str]
     sources: tuple[str, ...]
     skips: tuple[Veto, ...] = ()
+    #: Each cue on its own, for telling which types a hit of the whole-text scan cues:
+    #: (the cue without its leading \b, its type, whether it had one).
+    cue_list: tuple[tuple[re.Pattern[str], TypeRules, bool], ...] = ()
 
     def word_classes(self, word: str) -> tuple[str, ...]:
         return _word_classes(self, word)
@@ -134,6 +138,9 @@ class _Loader:
         except tomllib.TOMLDecodeError as exc:
             m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
             line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+            if m is None and "end of document" in str(exc):
+                line = raw.count("\n") + (0 if raw.endswith("\n") else 1)
+                col = len(raw.rsplit("\n", 1)[-1]) + 1
             raise RulesError(
                 f"invalid TOML: {str(exc).split(' (at')[0]}", file=origin, line=line, column=col
             ) from None
@@ -235,7 +242,7 @@ class _Loader:
             c for _, c in self.prefixes
         }
         types: dict[TermType, TypeRules] = {}
-        all_cues: list[str] = []
+        all_cues: list[tuple[str, TermType]] = []
         for ttype in TermType:
             cues = self.cues.get(ttype, [])
             cons = self.constructions.get(ttype, {})
@@ -280,7 +287,7 @@ class _Loader:
                 name: self.compile(origin, raw, f"fields.{name}", pat, known)
                 for name, (pat, origin, raw) in self.fields.get(ttype, {}).items()
             }
-            all_cues.extend(cues)
+            all_cues.extend((c, ttype) for c in cues)
             types[ttype] = TypeRules(
                 type=ttype,
                 cues=tuple(cues),
@@ -294,7 +301,14 @@ class _Loader:
             prefixes=tuple(self.prefixes),
             macros=dict(self.macros),
             types=types,
-            cue_regex=re.compile("|".join(f"(?:{c})" for c in all_cues) or "(?!)", re.I),
+            # The whole-text scan runs on lower-cased text, without leading \b and without
+            # capturing groups: re can then skip ahead on the first characters of the
+            # alternatives, five to ten times faster. Types and \b are checked per hit.
+            cue_regex=re.compile("|".join(_LEADING_B.sub("", c) for c, _ in all_cues) or "(?!)"),
+            cue_list=tuple(
+                (re.compile(_LEADING_B.sub("", c)), types[t], c.startswith("\\b"))
+                for c, t in all_cues
+            ),
             sources=tuple(self.sources),
             skips=tuple(
                 Veto(rid, desc, self.compile(origin, raw, rid, pat, known), origin)

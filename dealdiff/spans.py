@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 
 import attrs
 
@@ -39,16 +40,17 @@ class LineIndex:
     """
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            self._starts.append(pos + 1)
-            pos = find("\n", pos + 1)
+        self._text = text
+        self._starts: list[int] | None = None  # built on first use: most texts need few
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = [0, *itertools.accumulate(
+                len(line) + 1 for line in self._text.split("\n")
+            )][:-1]
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.position(start)

@@ -13,7 +13,7 @@ import dealdiff
 from dealdiff.cli import cli
 from dealdiff.serialize import agreement_from_dict, agreement_to_dict
 
-from .conftest import DATA, SEEDS, seed_files
+from conftest import DATA, SEEDS, seed_files
 
 GOLDEN = DATA / "parse"
 UPDATE = os.environ.get("DEALDIFF_UPDATE_GOLDEN") == "1"
@@ -38,9 +38,13 @@ def test_seed_terms_match_golden(path: Path) -> None:
     got = agreement_to_dict(dealdiff.parse_file(path))
     got["source"] = path.name
     golden = GOLDEN / f"{path.stem}.json"
-    if UPDATE or not golden.exists():
+    if UPDATE:
         golden.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    assert golden.exists(), f"no golden {golden.name}: run with DEALDIFF_UPDATE_GOLDEN=1"
     assert got == json.loads(golden.read_text("utf-8"))
+
+
+MAIN = ("2.1", "3.1", "4.1", "5.1")  # where the partnership seeds state their four terms
 
 
 @pytest.mark.parametrize(
@@ -68,11 +72,14 @@ def test_seed_terms_match_golden(path: Path) -> None:
 )
 def test_partnership_seed_types_and_statuses(path: str, expected: set[tuple[str, str]]) -> None:
     terms = dealdiff.parse_file(SEEDS / path).terms
-    assert {(t.type.value, t.status.value) for t in terms} == expected
+    main = {t.section: (t.type.value, t.status.value) for t in terms if t.section in MAIN}
+    assert set(main.values()) == expected
+    assert sorted(main) == sorted(MAIN)
 
 
 def test_partnership_values_are_normalised() -> None:
-    terms = {t.type.value: t for t in dealdiff.parse_file(SEEDS / "cloud-partnership-2019.txt").terms}
+    agreement = dealdiff.parse_file(SEEDS / "cloud-partnership-2019.txt")
+    terms = {t.type.value: t for t in agreement.terms if t.section in MAIN}
     share = terms["revenue_share"]
     assert (share.payer, share.payee, str(share.rate)) == ("OpenAI", "Microsoft", "20")
     commitment = terms["cloud_commitment"]
@@ -200,12 +207,21 @@ def test_long_sentence_without_full_stop_is_fast_and_bounded() -> None:
 
 
 def test_large_input_is_parsed(tmp_path: Path) -> None:
-    chunk = (SEEDS / "reseller-agreement.txt").read_text("utf-8")
+    # 50 MB: mostly clauses without cue words, with the terms of one seed at the end.
+    filler = (
+        "Each Party shall keep the other Party's confidential information secret and use "
+        "it only for the purposes of this Agreement, and shall return it on request.\n\n"
+    )
+    seed = (SEEDS / "reseller-agreement.txt").read_text("utf-8")
     big = tmp_path / "big.txt"
-    big.write_text(chunk * (50_000_000 // len(chunk) + 1), "utf-8")
+    with big.open("w", encoding="utf-8") as fh:
+        fh.write(filler * (50_000_000 // len(filler)))
+        fh.write(seed)
+    assert big.stat().st_size > 50_000_000
     code, out, err = run("parse", str(big), "-f", "jsonl")
     assert code == 0, err
-    assert json.loads(out)["terms"]
+    terms = json.loads(out)["terms"]
+    assert {t["type"] for t in terms} >= {"exclusivity", "minimum_commitment", "priority_access"}
 
 
 def test_library_entry_points() -> None:

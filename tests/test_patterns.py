@@ -47,11 +47,13 @@ def test_roles_are_captured_as_source_text() -> None:
         ('"right of first" (refusal | offer)', "a right of first offer on", "right of first offer"),
         ("exclu*", "non-compete and exclusivity", "exclusivity"),
         ("MODAL !NEG GRANT", "Seller shall not appoints", None),
-        ("MODAL !NEG GRANT", "Seller shall hereby appoints", None),
+        ("MODAL !NEG GRANT", "Seller shall hereby appoints", "shall hereby appoints"),
         ("MODAL ~1 GRANT", "Seller shall hereby appoints", "shall hereby appoints"),
         ("MODAL ~3 GRANT", "shall; appoints", None),
         ("EXCL{2}", "exclusive exclusive", "exclusive exclusive"),
         ('"%"', "20 %", "%"),
+        ("^ GRANT", "appoints the distributor", "appoints"),
+        ("^ GRANT", "it appoints the distributor", None),
     ],
 )
 def test_pattern_forms(pattern: str, text: str, expected: str | None) -> None:

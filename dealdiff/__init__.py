@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from .api import load, load_text, parse_file, parse_text
+from .check import CheckResult, Finding, check
 from .diff import Change, ChangeKind, DiffResult, Severity, diff
 from .errors import DealdiffError, InputError, RulesError, SourceError, UsageError
 from .model import (
@@ -25,6 +26,8 @@ from .model import (
     TermType,
 )
 from .spans import Span
+from .termfile import dumps as dumps_terms
+from .termfile import loads as loads_terms
 
 __version__ = "0.1.0"
 
@@ -50,6 +53,11 @@ __all__ = [
     "CloudCommitment",
     "MinimumCommitment",
     "Span",
+    "check",
+    "CheckResult",
+    "Finding",
+    "loads_terms",
+    "dumps_terms",
     "DealdiffError",
     "InputError",
     "SourceError",

@@ -500,3 +500,34 @@ def test_check_never_raises_on_any_term_file(text: str) -> None:
         render_sarif(result)
         render_junit(result)
         assert result.files == (str(path),)
+
+
+def _readme_section() -> str:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    return readme.split("## Term files and `dealdiff check`", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_examples_are_valid() -> None:
+    from dealdiff import termfile
+
+    blocks = re.findall(r"```(\w*)\n(.*?)```", _readme_section(), re.S)
+    terms = next(body for lang, body in blocks if body.startswith("# Approved terms"))
+    tf = termfile.read(terms, source="README.md")
+    assert tf.problems == ()
+    assert [t.type.value for t in tf.agreement.terms] == [
+        "exclusivity",
+        "revenue_share",
+        "priority_access",
+        "cloud_commitment",
+        "minimum_commitment",
+    ]
+    toml = next(body for lang, body in blocks if lang == "toml")
+    config = config_from_text(toml, "dealdiff.toml")
+    assert [r.id for r in config.policy.rules] == [
+        "no-exclusivity-to-counterparty",
+        "revenue-share-cap",
+        "commitment-has-end",
+    ]
+    ignore = next(body for lang, body in blocks if body.startswith("# fingerprint"))
+    entries, problems = parse_ignore(ignore, ".dealdiffignore")
+    assert len(entries) == 2 and problems == []

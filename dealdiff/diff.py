@@ -25,7 +25,6 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from deepdiff import DeepDiff
 
 from .model import Agreement, Term, TermType
 from .render import format_value
@@ -338,6 +337,10 @@ def _changed_fields(old: Term, new: Term) -> list[str]:
     a, b = canonical_fields(old), canonical_fields(new)
     if a == b:
         return []
+    # Imported here: deepdiff pulls in numpy and pydantic (over a second of start-up),
+    # which `dealdiff parse` never needs.
+    from deepdiff import DeepDiff
+
     tree = DeepDiff(a, b, ignore_order=True, view="tree")
     names: set[str] = set()
     for levels in tree.values():

@@ -40,7 +40,6 @@ _TOKEN_RE = re.compile(
     r"|[A-Za-z0-9]+(?:[-'’.&/][A-Za-z0-9]+)*"
     r"|[^\sA-Za-z0-9]"
 )
-_CLASS_TAIL = r"(?:[A-Z0-9_]+#)*"
 _CAP, _NUM, _REDACTED, _PUNCT = ("CAP",), ("NUM",), ("REDACTED",), ("PUNCT",)
 
 
@@ -196,6 +195,16 @@ class Pattern:
         return found
 
 
+@functools.lru_cache(maxsize=1024)
+def _parse(source: str) -> lark.Tree[lark.Token]:
+    try:
+        return _parser().parse(source)
+    except lark.UnexpectedInput as exc:
+        raise PatternError(
+            f"cannot read pattern {source!r} at column {exc.column}", exc.column
+        ) from None
+
+
 @functools.cache
 def _parser() -> lark.Lark:
     text = resources.files("dealdiff.grammar").joinpath("pattern.lark").read_text("utf-8")
@@ -211,13 +220,7 @@ class _Compiler:
         self.expanding: list[str] = []
 
     def compile(self, source: str) -> str:
-        try:
-            tree = _parser().parse(source)
-        except lark.UnexpectedInput as exc:
-            raise PatternError(
-                f"cannot read pattern {source!r} at column {exc.column}", exc.column
-            ) from None
-        return self.node(tree)
+        return self.node(_parse(source))
 
     def node(self, node: lark.Tree | lark.Token) -> str:
         assert isinstance(node, lark.Tree)
@@ -240,13 +243,13 @@ class _Compiler:
         if kind == "not_cls":
             name = str(kids[0])
             self.check_class(name, getattr(kids[0], "column", None))
-            return f"(?: (?![^ #]*#{_CLASS_TAIL}{name}#)[^ ]+)"
+            return f"(?: (?![^ ]*#{name}#)[^ ]+)"
         if kind == "not_word":
             return f"(?: (?!{re.escape(str(kids[0]))}#)[^ ]+)"
         if kind == "word":
             return _word(str(kids[0]))
         if kind == "prefix":
-            return f"(?: {re.escape(str(kids[0])[:-1])}[^ #]*#{_CLASS_TAIL})"
+            return f"(?: {re.escape(str(kids[0])[:-1])}[^ #]*#[^ ]*)"
         if kind == "phrase":
             words = [m.group().lower() for m in _TOKEN_RE.finditer(str(kids[0])[1:-1])]
             if not words:
@@ -275,11 +278,11 @@ class _Compiler:
             finally:
                 self.expanding.pop()
         self.check_class(name, column)
-        return f"(?: [^ #]*#{_CLASS_TAIL}{name}#{_CLASS_TAIL})"
+        return f"(?: [^ ]*#{name}#[^ ]*)"
 
 
 def _word(word: str) -> str:
-    return f"(?: {re.escape(word)}#{_CLASS_TAIL})"
+    return f"(?: {re.escape(word)}#[^ ]*)"
 
 
 def compile_pattern(
@@ -293,7 +296,7 @@ def compile_pattern(
     """
     compiler = _Compiler(known, macros or {})
     regex = compiler.compile(source)
-    needs = _needs(_parser().parse(source), macros or {}, ())
+    needs = _needs(_parse(source), macros or {}, ())
     try:
         compiled = re.compile(regex)
     except re.error as exc:  # pragma: no cover - the grammar should prevent this
@@ -326,7 +329,7 @@ def _needs(
         if name in macros:
             if name in seen:
                 return []
-            return _needs(_parser().parse(macros[name]), macros, (*seen, name))
+            return _needs(_parse(macros[name]), macros, (*seen, name))
         return [frozenset({name})]
     if kind == "word":
         return [frozenset({str(kids[0])})]

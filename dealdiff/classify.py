@@ -8,6 +8,7 @@ cues they contain are tried on them. Most of a contract is never looked at twice
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from .definitions import find_definitions
 from .model import TERM_CLASSES, Party, Term, TermType
 from .patterns import Encoded, Pattern, Token, encode, tokenize
 from .ruleset import Construction, RuleSet, TypeRules
@@ -28,7 +30,7 @@ _LEADING = re.compile(r"^(?:(?:the|its|their|his|her|all|any|such|each|an?)\s+)+
 _SPLIT_TERRITORY = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+)\s*")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f]*\n")
-_WORLDWIDE = re.compile(r"world\s*-?\s*wide|throughout the world|in the world", re.I)
+_WORLDWIDE = re.compile(r"\bworld(?:\s*-?\s*wide)?\b|\ball countries\b|\bglobal(?:ly)?\b", re.I)
 
 
 @attrs.frozen
@@ -70,6 +72,11 @@ class Classifier:
             if names
             else None
         )
+
+    @functools.cached_property
+    def definitions(self) -> dict[str, str]:
+        """The agreement's defined words; read only when a term needs one."""
+        return find_definitions(self.text)
 
     def candidates(self) -> list[tuple[int, int, tuple[TypeRules, ...]]]:
         """Sentences that contain at least one cue, in order, with the types they cue."""
@@ -267,6 +274,9 @@ class Classifier:
                 period = parse_period(raw)
             return {role: period} if period is not None else None
         if "tuple" in kind:
+            defined = self.definitions.get(_tidy(raw).lower())
+            if defined:  # "the Territory" means what the agreement defines it as
+                raw = defined
             if _WORLDWIDE.search(raw):
                 return {role: ("worldwide",)}
             parts = [_tidy(p) for p in _SPLIT_TERRITORY.split(raw)]

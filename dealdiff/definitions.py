@@ -1,0 +1,46 @@
+"""Defined terms: ``"Territory" means the United States and Canada.`` and inline forms.
+
+Clauses say "the Territory"; a reader wants the places. Definitions are found once per
+text, with one regular expression, and looked up by the defined word.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["find_definitions"]
+
+_Q_OPEN = "[\"“]"
+_Q_CLOSE = "[\"”]"
+# `"Territory" means ...` / `"Territory" shall mean ...` / `"Territory": ...`, up to the end
+# of the sentence or clause.
+_MEANS = re.compile(
+    rf"{_Q_OPEN}(?P<word>[A-Z][\w&'’\- ]{{0,40}}?){_Q_CLOSE}\s*"
+    rf"(?:shall\s+mean|means|shall\s+refer\s+to|refers\s+to|is\s+defined\s+as|:)\s+"
+    rf"(?P<body>[^\n;]{{1,400}}?)(?=\.\s|\.$|;|\n|$)"
+)
+# `... in Canada and Mexico (the "Territory")`: the definition is the phrase before.
+_INLINE = re.compile(
+    rf"(?P<body>[^()\n.;:]{{1,200}}?)\s*\(\s*(?:the\s+|each\s+a\s+|collectively,?\s+the\s+)?"
+    rf"{_Q_OPEN}(?P<word>[A-Z][\w&'’\- ]{{0,40}}?){_Q_CLOSE}\s*\)"
+)
+
+
+def find_definitions(text: str) -> dict[str, str]:
+    """Defined words (lower-cased) and what they mean, first definition wins.
+
+    >>> find_definitions('"Territory" means the United States and Canada.')
+    {'territory': 'the United States and Canada'}
+    """
+    found: dict[str, str] = {}
+    for m in _MEANS.finditer(text):
+        found.setdefault(m.group("word").strip().lower(), " ".join(m.group("body").split()))
+    return found
+
+
+def inline_definition(text: str, word: str) -> str | None:
+    """The phrase that an inline ``(the "Word")`` defines, if any."""
+    for m in _INLINE.finditer(text):
+        if m.group("word").strip().lower() == word.lower():
+            return " ".join(m.group("body").split())
+    return None

@@ -28,6 +28,7 @@ __all__ = ["Candidate", "Outcome", "Classifier", "classify"]
 
 _LEADING = re.compile(r"^(?:(?:the|its|their|his|her|all|any|such|each|an?)\s+)+", re.I)
 _SPLIT_TERRITORY = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+)\s*")
+_CAPITALISED = re.compile(r"[A-Z][\w&'’\-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w&'’\-]*)*")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f]*\n")
 _WORLDWIDE = re.compile(r"\bworld(?:\s*-?\s*wide)?\b|\ball countries\b|\bglobal(?:ly)?\b", re.I)
@@ -116,7 +117,7 @@ class Classifier:
         out: list[Candidate] = []
         for start, end, cued in self.candidates():
             sentence = self.text[start:end]
-            if not any(ch.islower() for ch in sentence):  # a heading names, it does not state
+            if _is_heading(sentence):  # a heading names, it does not state
                 outcomes = tuple(Outcome(t.type, None, "heading") for t in cued)
             else:
                 encoded, values = self.encode(start, end)
@@ -289,7 +290,39 @@ class Classifier:
         if party is not None:
             return {role: self.party_keys[raw.lower()]}
         tidy = _tidy(raw)
+        if role == "subject" and tidy:
+            # A subject that names a defined term is that term, however it is worded:
+            # "each New Model developed by OpenAI" and "every New Model" are "New Model".
+            defined = self.defined_in(tidy)
+            if defined:
+                return {role: defined}
         return {role: tidy} if tidy else None
+
+    def defined_in(self, phrase: str) -> str | None:
+        """The longest defined term that ``phrase`` mentions, as the text writes it."""
+        best: str | None = None
+        for m in _CAPITALISED.finditer(phrase):
+            words = m.group().split()
+            for i in range(len(words)):
+                for j in range(len(words), i, -1):
+                    candidate = " ".join(words[i:j])
+                    if candidate.lower() in self.definitions and (
+                        best is None or len(candidate) > len(best)
+                    ):
+                        best = candidate
+        return best
+
+
+_HEADING_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
+_SMALL_WORDS = frozenset({"and", "or", "of", "the", "to", "for", "in", "on", "a", "an", "by", "with"})
+
+
+def _is_heading(sentence: str) -> bool:
+    """No lower-case letter, or a few title-case words: "3. Revenue Share." is a heading."""
+    if not any(ch.islower() for ch in sentence):
+        return True
+    words = _HEADING_WORD.findall(sentence)
+    return len(words) <= 8 and all(w[0].isupper() or w in _SMALL_WORDS for w in words)
 
 
 def _tidy(text: str) -> str:

@@ -358,7 +358,17 @@ def _changed_fields(old: Term, new: Term) -> list[str]:
             for name in changed
             if name == "status" or (a.get(name) is not None and b.get(name) is not None)
         ]
-    return changed
+    # A party a clause does not name is unknown, not another party: "priority access for
+    # Microsoft" after "OpenAI grants Microsoft priority access" is the same right.
+    return [
+        name
+        for name in changed
+        if name not in PARTY_FIELDS or (a.get(name) is not None and b.get(name) is not None)
+    ]
+
+
+#: Fields that name a party to the agreement.
+PARTY_FIELDS = frozenset({"holder", "grantor", "payer", "payee", "committer", "provider"})
 
 
 # ---------------------------------------------------------------- labels and messages

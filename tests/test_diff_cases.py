@@ -44,11 +44,6 @@ PARSER_GAPS: dict[str, str] = {
     "Licensor' loses holder=Licensee and sets grantor=Licensee; §3.1 sets grantor=Licensee "
     "(should be Licensor); the ROFR subject is a raw word window ('distribute any new software "
     "product of' vs 'distribute in Germany any new software') instead of a stable subject",
-    "seed-partnership": "parser gaps in the 2026 seed: §3.2 'Revenue share that accrued ... "
-    "remains payable' is extracted as an active revenue share (a distractor, see seeds/README); "
-    "§4.1 loses grantor=OpenAI, and its subject differs from 2019's ('New Model developed by "
-    "OpenAI' vs 'every New Model that OpenAI develops': both should be the defined term 'New "
-    "Model')",
 }
 
 

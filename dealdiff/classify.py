@@ -239,9 +239,9 @@ class Classifier:
         first, last = encoded.tokens[i].start, encoded.tokens[j - 1].end
         for m in _BLANK_LINE.finditer(self.text, start, first):
             start = m.end()
-        m = _BLANK_LINE.search(self.text, last, end)
-        if m is not None:
-            end = m.start()
+        after = _BLANK_LINE.search(self.text, last, end)
+        if after is not None:
+            end = after.start()
         return start, end
 
     def field_value(

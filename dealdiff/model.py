@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import attrs
@@ -84,6 +85,10 @@ def _tuple_of_str(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value)
+
+
+def _to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
 
 
 def _optional_decimal(value: Any) -> Decimal | None:
@@ -221,6 +226,6 @@ class Agreement:
     source: str
     title: str | None = None
     date: dt.date | None = None
-    parties: tuple[Party, ...] = attrs.field(default=(), converter=tuple)
-    terms: tuple[Term, ...] = attrs.field(default=(), converter=tuple)
+    parties: tuple[Party, ...] = attrs.field(default=(), converter=_to_tuple)
+    terms: tuple[Term, ...] = attrs.field(default=(), converter=_to_tuple)
     text: str | None = attrs.field(default=None, eq=False, repr=False)

@@ -222,7 +222,7 @@ class _Compiler:
     def compile(self, source: str) -> str:
         return self.node(_parse(source))
 
-    def node(self, node: lark.Tree | lark.Token) -> str:
+    def node(self, node: lark.Tree[lark.Token] | lark.Token) -> str:
         assert isinstance(node, lark.Tree)
         kind = node.data
         kids = node.children
@@ -305,7 +305,7 @@ def compile_pattern(
 
 
 def _needs(
-    node: lark.Tree | lark.Token, macros: Mapping[str, str], seen: tuple[str, ...]
+    node: lark.Tree[lark.Token] | lark.Token, macros: Mapping[str, str], seen: tuple[str, ...]
 ) -> list[frozenset[str]]:
     """What any match of ``node`` needs in a sentence: a conjunction of any-of sets."""
     assert isinstance(node, lark.Tree)

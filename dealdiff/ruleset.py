@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from .errors import RulesError
+from .errors import RulesError, caret_context
 from .model import TERM_CLASSES, TermType
 from .patterns import BUILTIN_CLASSES, Pattern, PatternError, compile_pattern
 
@@ -128,9 +128,22 @@ class _Loader:
         self.sources: list[str] = []
         self.skips: dict[str, tuple[str, str, str, str]] = {}
 
-    def error(self, origin: str, raw: str, message: str, needle: str | None = None) -> RulesError:
+    def error(
+        self,
+        origin: str,
+        raw: str,
+        message: str,
+        needle: str | None = None,
+        offset: int = 0,
+    ) -> RulesError:
+        """An error located at ``needle`` (plus ``offset`` characters) in the file."""
         line = _line_of(raw, needle) if needle else None
-        return RulesError(message, file=origin, line=line)
+        column = None
+        context = ""
+        if line is not None and needle:
+            column = raw.splitlines()[line - 1].find(needle) + 1 + offset
+            context = caret_context(raw, line, column)
+        return RulesError(message, file=origin, line=line, column=column, context=context)
 
     def add_file(self, origin: str, raw: str) -> None:
         try:
@@ -141,8 +154,13 @@ class _Loader:
             if m is None and "end of document" in str(exc):
                 line = raw.count("\n") + (0 if raw.endswith("\n") else 1)
                 col = len(raw.rsplit("\n", 1)[-1]) + 1
+            context = caret_context(raw, line, col) if line and col else ""
             raise RulesError(
-                f"invalid TOML: {str(exc).split(' (at')[0]}", file=origin, line=line, column=col
+                f"invalid TOML: {str(exc).split(' (at')[0]}",
+                file=origin,
+                line=line,
+                column=col,
+                context=context,
             ) from None
         if not _CLASSIFICATION_KEYS & data.keys():
             return
@@ -231,11 +249,8 @@ class _Loader:
         try:
             return compile_pattern(source, known, self.macros)
         except PatternError as exc:
-            err = self.error(origin, raw, f"{rid}: {exc}", source)
-            if err.line is not None and exc.column is not None:
-                line_text = raw.splitlines()[err.line - 1]
-                err.column = line_text.find(source) + exc.column
-            raise err from None
+            offset = exc.column - 1 if exc.column is not None else 0
+            raise self.error(origin, raw, f"{rid}: {exc}", source, offset) from None
 
     def build(self) -> RuleSet:
         known = frozenset(BUILTIN_CLASSES | {c for cs in self.words.values() for c in cs}) | {

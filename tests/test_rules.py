@@ -75,3 +75,18 @@ def test_bad_rule_files_name_file_and_line(
     assert message in info.value.message
     assert info.value.file == str(path)
     assert info.value.line == line
+
+
+def test_pattern_error_shows_the_line_with_a_caret(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "EXCL ~2 NOPE"\n'
+        'status = "exclusive"\n',
+    )
+    with pytest.raises(RulesError) as info:
+        load_rules([path])
+    assert info.value.render() == (
+        f"{path}:4:20: error: x-y: unknown token class NOPE\n"
+        'pattern = "EXCL ~2 NOPE"\n'
+        "                   ^"
+    )

@@ -6,10 +6,10 @@ Formats: ``text`` (people), ``json`` (``dealdiff/schemas/check.schema.json``), `
 
 >>> from dealdiff.check import CheckResult, Finding, Severity
 >>> f = Finding(rule="rate-out-of-range", severity=Severity.ERROR, file="deal.terms",
-...             line=3, column=9, message="rate 120% is outside 0% to 100%",
+...             line=3, column=9, message="rate 120% is over 100%",
 ...             fingerprint="0123456789abcdef")
 >>> print(render_github(CheckResult(findings=(f,), files=("deal.terms",))), end="")
-::error file=deal.terms,line=3,col=9,title=rate-out-of-range::rate 120% is outside 0% to 100%
+::error file=deal.terms,line=3,col=9,title=rate-out-of-range::rate 120%25 is over 100%25
 1 error in 1 file
 """
 

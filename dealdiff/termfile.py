@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import enum
@@ -26,7 +27,7 @@ import functools
 import json
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, v_args
@@ -61,8 +62,7 @@ _PERIODISH = re.compile(r"P\d")
 _PAD = 10
 
 
-@attrs.frozen
-class Position:
+class Position(NamedTuple):
     """Where a node sits in the term file: 1-based line and column, character offsets."""
 
     line: int
@@ -122,38 +122,33 @@ def _parser() -> Lark:
     )
 
 
-@attrs.frozen
-class _Value:
+class _Value(NamedTuple):
     kind: str  # string, word, money, percent, number, date_value, period, list
     raw: Any  # token text; for money (currency, number); for list a tuple of _Value
     pos: Position
 
 
-@attrs.frozen
-class _Field:
+class _Field(NamedTuple):
     name: str
     name_pos: Position
     value: _Value
 
 
-@attrs.frozen
-class _Block:
+class _Block(NamedTuple):
     name: str
     name_pos: Position
     fields: tuple[_Field, ...]
     pos: Position
 
 
-@attrs.frozen
-class _Header:
+class _Header(NamedTuple):
     kind: str  # title or date
     raw: str
     pos: Position
     value_pos: Position
 
 
-@attrs.frozen
-class _PartyDecl:
+class _PartyDecl(NamedTuple):
     key: str | None  # raw token text (a NAME, or a quoted string)
     name: str  # raw quoted string
     aliases: tuple[str, ...]
@@ -229,7 +224,7 @@ class _ToNodes(Transformer[Token, list[Any]]):
     def money(self, items: list[Token]) -> _Value:
         cur, num = items
         pos = _tpos(cur)
-        return _Value("money", (str(cur), str(num)), attrs.evolve(pos, end=num.end_pos or 0))
+        return _Value("money", (str(cur), str(num)), pos._replace(end=num.end_pos or 0))
 
     @v_args(meta=True)
     def list_value(self, meta: Meta, items: list[_Value | None]) -> _Value:
@@ -437,8 +432,17 @@ def field_kind(cls: type[Term], name: str) -> str | None:
     >>> field_kind(RevenueShare, "rate"), field_kind(RevenueShare, "payer")
     ('percent', 'party')
     """
-    fields = attrs.fields_dict(cls)
-    field = fields.get(name)
+    key = (cls, name)
+    if key not in _KINDS:
+        _KINDS[key] = _field_kind(cls, name)
+    return _KINDS[key]
+
+
+_KINDS: dict[tuple[type[Term], str], str | None] = {}
+
+
+def _field_kind(cls: type[Term], name: str) -> str | None:
+    field = attrs.fields_dict(cls).get(name)
     if field is None or name == "span":
         return None
     if name in PARTY_FIELDS:
@@ -461,6 +465,24 @@ def field_kind(cls: type[Term], name: str) -> str | None:
     if "tuple" in kind:
         return "list"
     return "string"
+
+
+_ENUMS: dict[tuple[type[Term], str], tuple[type[enum.Enum], list[str]]] = {}
+_NAMES: dict[type[Term], list[str]] = {}
+
+
+def _enum_values(cls: type[Term], name: str) -> tuple[type[enum.Enum], list[str]]:
+    if (cls, name) not in _ENUMS:
+        enum_cls = attrs.fields_dict(cls)[name].converter
+        assert isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)
+        _ENUMS[cls, name] = (enum_cls, [str(m.value) for m in enum_cls])
+    return _ENUMS[cls, name]
+
+
+def _field_names(cls: type[Term]) -> list[str]:
+    if cls not in _NAMES:
+        _NAMES[cls] = [f.name for f in attrs.fields(cls) if f.name != "span"]
+    return _NAMES[cls]
 
 
 def _hint(name: str, choices: list[str]) -> str:
@@ -493,6 +515,8 @@ class _BadValue(Exception):
 
 
 def _string(raw: str) -> str:
+    if "\\" not in raw:
+        return raw[1:-1]
     try:
         value = json.loads(raw, strict=False)
     except json.JSONDecodeError as exc:
@@ -550,9 +574,7 @@ class _Builder:
             if value.kind == "word":
                 return value.raw
         elif kind == "enum":
-            enum_cls = attrs.fields_dict(cls)[name].converter
-            assert isinstance(enum_cls, type) and issubclass(enum_cls, enum.Enum)
-            allowed = [str(m.value) for m in enum_cls]
+            enum_cls, allowed = _enum_values(cls, name)
             if value.kind not in ("string", "word"):
                 raise _BadValue(
                     "invalid-value",
@@ -619,7 +641,7 @@ class _Builder:
         kwargs: dict[str, Any] = {}
         seen: dict[str, _Field] = {}
         positions: dict[str, Position] = {}
-        names = [f.name for f in attrs.fields(cls) if f.name != "span"]
+        names = _field_names(cls)
         for field in block.fields:
             kind = field_kind(cls, field.name)
             key = (block.name, field.name, self.got(field.value))
@@ -738,7 +760,7 @@ class _Builder:
                         )
             elif isinstance(node, _PartyDecl):
                 try:
-                    name = _string(node.name)
+                    name = _string(node.name) if node.name.startswith('"') else node.name
                     aliases = [_string(a) for a in node.aliases]
                     key = node.key
                     if key is not None:
@@ -780,8 +802,8 @@ class _Builder:
             source=self.source,
             title=title,
             date=date,
-            parties=tuple(parties),  # type: ignore[arg-type]  # attrs converter typing
-            terms=tuple(terms),  # type: ignore[arg-type]
+            parties=tuple(parties),
+            terms=tuple(terms),
             text=self.text,
         )
         return TermFile(
@@ -793,6 +815,170 @@ class _Builder:
             party_positions=party_positions,
             date_position=date_position,
         )
+
+
+# ---------------------------------------------------------------------------- fast path
+#
+# Measured (bench/bench_check.py): Lark's LALR parser plus the tree transform cost ~10 ms a
+# file here, most of the 5 s budget for 1,000 files. Term files are simple enough for a
+# one-regex tokenizer and a recursive-descent reader that yields the same nodes as
+# _ToNodes. It accepts only input it fully understands and returns None on anything
+# else, so every error still comes from Lark (with match_examples messages).
+# tests/test_termfile.py checks that both readers agree on generated and mutated files.
+
+_FAST_TOKEN = re.compile(
+    r"""(?:[ \t\f\r\n]|\#[^\n]*)*+  # blanks and comments before the token (possessive)
+    (?:(?P<STRING>"(?:[^"\\\n]|\\.)*")
+    |(?P<DATE>\d{4}-\d{2}-\d{2}(?![\w.-]))
+    |(?P<PERIOD>P\d+(?:\.\d+)?[DWMY](?![A-Za-z0-9_]))
+    |(?P<PERCENT>-?\d+(?:_\d+)*(?:\.\d+)?%)
+    |(?P<NUMBER>-?\d+(?:_\d+)*(?:\.\d+)?(?![A-Za-z0-9_]))
+    |(?P<NAME>[A-Za-z_][A-Za-z0-9_]*)
+    |(?P<PUNCT>[{}\[\],=])
+    |(?P<END>\Z))""",
+    re.X,
+)
+_VALUE_TOKENS = {
+    "STRING": "string",
+    "PERCENT": "percent",
+    "NUMBER": "number",
+    "DATE": "date_value",
+    "PERIOD": "period",
+}
+
+
+class _Fail(Exception):
+    """The fast reader met something it does not handle; Lark takes over."""
+
+
+class _FastReader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        toks: list[tuple[str, str, int, int]] = []
+        pos = 0
+        match = _FAST_TOKEN.match
+        while True:
+            m = match(text, pos)
+            if m is None:
+                raise _Fail
+            kind = m.lastgroup
+            if kind is None or kind == "END":
+                break
+            start, pos = m.span(kind)
+            value = m.group(kind)
+            toks.append((value if kind == "PUNCT" else kind, value, start, pos))
+        self.toks = toks
+        self.i = 0
+        self.lines = [0]
+        find = text.find
+        at = find("\n")
+        while at != -1:
+            self.lines.append(at + 1)
+            at = find("\n", at + 1)
+
+    def where(self, start: int, end: int) -> Position:
+        line = bisect.bisect_right(self.lines, start)
+        return Position(line, start - self.lines[line - 1] + 1, start, end)
+
+    def peek(self) -> tuple[str, str, int, int] | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self, *kinds: str) -> tuple[str, str, int, int]:
+        tok = self.peek()
+        if tok is None or tok[0] not in kinds:
+            raise _Fail
+        self.i += 1
+        return tok
+
+    def nodes(self) -> list[Any]:
+        out: list[Any] = []
+        while self.peek() is not None:
+            kind, value, start, end = self.take("NAME")
+            if value in ("agreement", "date"):
+                arg = self.take("STRING" if value == "agreement" else "DATE")
+                out.append(
+                    _Header(
+                        "title" if value == "agreement" else "date",
+                        arg[1],
+                        self.where(start, arg[3]),
+                        self.where(arg[2], arg[3]),
+                    )
+                )
+            elif value == "party":
+                out.append(self.party(start))
+            elif value == "also":
+                raise _Fail
+            else:
+                out.append(self.block(value, start, end))
+        return out
+
+    def party(self, start: int) -> _PartyDecl:
+        key = self.take("NAME", "STRING")
+        last = key[3]
+        key_pos = self.where(key[2], key[3])
+        nxt = self.peek()
+        if nxt is None or nxt[0] != "=":
+            return _PartyDecl(None, key[1], (), self.where(start, last), key_pos)
+        self.i += 1
+        name = self.take("STRING")
+        last = name[3]
+        aliases: list[str] = []
+        nxt = self.peek()
+        if nxt is not None and nxt[0] == "NAME" and nxt[1] == "also":
+            self.i += 1
+            alias = self.take("STRING")
+            aliases.append(alias[1])
+            last = alias[3]
+            while (nxt := self.peek()) is not None and nxt[0] == ",":
+                self.i += 1
+                alias = self.take("STRING")
+                aliases.append(alias[1])
+                last = alias[3]
+        return _PartyDecl(key[1], name[1], tuple(aliases), self.where(start, last), key_pos)
+
+    def block(self, name: str, start: int, end: int) -> _Block:
+        self.take("{")
+        fields: list[_Field] = []
+        while True:
+            tok = self.take("NAME", "}")
+            if tok[0] == "}":
+                return _Block(
+                    name, self.where(start, end), tuple(fields), self.where(start, tok[3])
+                )
+            fields.append(_Field(tok[1], self.where(tok[2], tok[3]), self.value()))
+
+    def value(self) -> _Value:
+        kind, value, start, end = self.take(
+            "STRING", "NAME", "PERCENT", "NUMBER", "DATE", "PERIOD", "["
+        )
+        if kind == "NAME":
+            nxt = self.peek()
+            if nxt is not None and nxt[0] == "NUMBER":
+                self.i += 1
+                return _Value("money", (value, nxt[1]), self.where(start, nxt[3]))
+            return _Value("word", value, self.where(start, end))
+        if kind == "[":
+            items: list[_Value] = []
+            if (nxt := self.peek()) is not None and nxt[0] == "]":
+                self.i += 1
+                return _Value("list", (), self.where(start, nxt[3]))
+            while True:
+                items.append(self.value())
+                tok = self.take(",", "]")
+                if tok[0] == "]":
+                    return _Value("list", tuple(items), self.where(start, tok[3]))
+                if (nxt := self.peek()) is not None and nxt[0] == "]":
+                    self.i += 1
+                    return _Value("list", tuple(items), self.where(start, nxt[3]))
+        return _Value(_VALUE_TOKENS[kind], value, self.where(start, end))
+
+
+def _fast_nodes(text: str) -> list[Any] | None:
+    """The nodes _ToNodes would give for ``text``, or None to let Lark read it."""
+    try:
+        return _FastReader(text).nodes()
+    except _Fail:
+        return None
 
 
 # ---------------------------------------------------------------------------- public
@@ -834,6 +1020,9 @@ def read(text: str, *, source: str) -> TermFile:
     [('unknown-term-type', "unknown term type 'exclusivty' (did you mean 'exclusivity'?)")]
     """
     text = text.removeprefix("\ufeff")
+    nodes = _fast_nodes(text)
+    if nodes is not None:
+        return _Builder(text, source).build(nodes)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as err:
@@ -926,7 +1115,8 @@ def _evidence(term: Term) -> str:
     text = " ".join(term.text.split())
     if len(text) > 96:
         text = text[:93] + "..."
-    where = f"§{term.section} " if term.section else ""
+    # Clauses usually start with their own number; say the section only when they do not.
+    where = f"§{term.section} " if term.section and not text.startswith(term.section) else ""
     return f"# {where}{text}".rstrip() + "\n"
 
 

@@ -531,3 +531,15 @@ def test_readme_examples_are_valid() -> None:
     ignore = next(body for lang, body in blocks if body.startswith("# fingerprint"))
     entries, problems = parse_ignore(ignore, ".dealdiffignore")
     assert len(entries) == 2 and problems == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["check", "checkconfig", "checkrules", "ignore", "policy", "render_check", "termfile"],
+)
+def test_docstring_examples(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"dealdiff.{module}"))
+    assert result.failed == 0 and result.attempted > 0

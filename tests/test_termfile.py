@@ -279,3 +279,33 @@ def test_read_never_raises(text: str) -> None:
     else:
         with pytest.raises(InputError):
             termfile.loads(text, source="fuzz.terms")
+
+
+def _lark_nodes(text: str) -> list[object] | None:
+    from lark import UnexpectedInput
+
+    try:
+        tree = termfile._parser().parse(text)
+    except UnexpectedInput:
+        return None
+    return termfile._ToNodes().transform(tree)  # type: ignore[no-any-return]
+
+
+@given(st.one_of(_mutated(), st.text(_ALPHABET, max_size=200), _agreements.map(termfile.dumps)))
+@settings(max_examples=500, deadline=None)
+def test_fast_reader_agrees_with_the_grammar(text: str) -> None:
+    """The fast path reads only what the Lark grammar reads, into the same nodes."""
+    fast = termfile._fast_nodes(text)
+    if fast is not None:
+        assert fast == _lark_nodes(text)
+
+
+def test_fast_reader_handles_the_valid_files() -> None:
+    for path in VALID:
+        text = path.read_text("utf-8")
+        assert termfile._fast_nodes(text) == _lark_nodes(text), path.name
+
+
+def test_party_without_short_name_may_be_a_bare_word() -> None:
+    agreement = termfile.loads("party Acme\n", source="x.terms")
+    assert agreement.parties[0].name == "Acme" and agreement.parties[0].key == "Acme"

@@ -382,7 +382,7 @@ class _Run:
                         None,
                         "identity",
                         type=type_name,
-                        identity=" and ".join(term.identity) or "type",
+                        identity=_and(term.identity),
                         first=first[0] if first else "?",
                     )
                 else:
@@ -456,6 +456,13 @@ class _Run:
                 summary=summary,
                 approved=pair.terms,
             )
+
+
+def _and(names: Sequence[str]) -> str:
+    """``holder and subject``; ``payer, payee and base``."""
+    if not names:
+        return "type"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def termfile_period(period: Any) -> str:

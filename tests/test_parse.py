@@ -13,7 +13,7 @@ import dealdiff
 from dealdiff.cli import cli
 from dealdiff.serialize import agreement_from_dict, agreement_to_dict
 
-from conftest import DATA, SEEDS, seed_files
+from conftest import DATA, ROOT, SEEDS, seed_files
 
 GOLDEN = DATA / "parse"
 UPDATE = os.environ.get("DEALDIFF_UPDATE_GOLDEN") == "1"
@@ -231,3 +231,33 @@ def test_library_entry_points() -> None:
     [term] = agreement.terms
     assert isinstance(term, dealdiff.RevenueShare)
     assert term.rate == 5 and term.status.value == "active"
+
+
+PARSE_SCHEMA = json.loads(
+    (ROOT / "dealdiff" / "schemas" / "agreement.schema.json").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("path", seed_files(), ids=lambda p: p.name)
+def test_parse_json_follows_the_schema(path: Path) -> None:
+    from schema_lite import schema_errors
+
+    code, out, _ = run("parse", str(path), "--format", "json")
+    assert code == 0
+    assert list(schema_errors(json.loads(out), PARSE_SCHEMA, PARSE_SCHEMA)) == []
+
+
+def test_schema_rejects_what_it_forbids() -> None:
+    from schema_lite import schema_errors
+
+    doc = {"source": "x", "terms": [{"type": "exclusivity", "status": "maybe"}]}
+    assert list(schema_errors(doc, PARSE_SCHEMA, PARSE_SCHEMA))
+    doc = {"source": "x", "terms": [{"type": "revenue_share", "status": "active", "rate": "20"}]}
+    assert list(schema_errors(doc, PARSE_SCHEMA, PARSE_SCHEMA))
+
+
+def test_schema_ships_in_the_package() -> None:
+    from importlib import resources
+
+    shipped = resources.files("dealdiff").joinpath("schemas/agreement.schema.json")
+    assert json.loads(shipped.read_text("utf-8")) == PARSE_SCHEMA

@@ -439,23 +439,35 @@ class _Run:
         result = diff(approved, draft)
         for change in result.changes:
             rule = f"drift-{change.kind.value}"
-            summary = change.summary.rstrip(".")
             if change.kind is ChangeKind.REMOVED:
-                file, term, text = pair.terms, change.old_term, tf.text if tf else None
+                file, term = pair.terms, change.old_term
             else:
-                file, term, text = pair.agreement, change.new_term, draft_text
-                if draft.text is None:  # JSON: spans point into a text we do not have
-                    term = None
-            where = _span_where(term, text) if term is not None and text is not None else None
+                file, term = pair.agreement, change.new_term
+            where, text = self.locate(file, term, change.field)
             self.add(
                 rule,
                 file=file,
                 key=(_path_key(pair.agreement), _path_key(pair.terms), change.fingerprint),
                 where=where,
                 text=text,
-                summary=summary,
+                summary=change.summary.rstrip("."),
                 approved=pair.terms,
             )
+
+    def locate(
+        self, path: str, term: Term | None, field: str | None
+    ) -> tuple[tuple[int, int, int] | None, str | None]:
+        """Where ``term`` (and its ``field``, in a term file) sits in the file at ``path``."""
+        agreement, tf, text = self.cache[path]
+        if term is None or agreement is None:
+            return None, None
+        if tf is not None:
+            for index, candidate in enumerate(agreement.terms):
+                if candidate is term:
+                    return _termfile_locator(tf)(index, field), tf.text
+        if agreement.text is None:  # JSON: spans point into a text we do not have
+            return None, None
+        return _span_where(term, text), text
 
 
 def _and(names: Sequence[str]) -> str:
@@ -555,9 +567,13 @@ def _apply_ignores(run: _Run, entries: list[IgnoreEntry], today: dt.date) -> lis
             used.add(entry.fingerprint)
             suppressed.append(attrs.evolve(finding, reason=entry.reason))
     run.findings = kept
+    texts: dict[str, str] = {}
     for entry in entries:
         key = (entry.fingerprint,)
         where = (entry.line, 1, 16)
+        if entry.file not in texts:
+            texts[entry.file] = Path(entry.file).read_text("utf-8", errors="replace")
+        text = texts[entry.file]
         if entry.expired(today):
             assert entry.expires is not None
             run.add(
@@ -565,6 +581,7 @@ def _apply_ignores(run: _Run, entries: list[IgnoreEntry], today: dt.date) -> lis
                 file=entry.file,
                 key=key,
                 where=where,
+                text=text,
                 fingerprint=entry.fingerprint,
                 expires=entry.expires.isoformat(),
                 reason=entry.reason,
@@ -575,6 +592,7 @@ def _apply_ignores(run: _Run, entries: list[IgnoreEntry], today: dt.date) -> lis
                 file=entry.file,
                 key=key,
                 where=where,
+                text=text,
                 fingerprint=entry.fingerprint,
             )
     return suppressed
@@ -646,6 +664,7 @@ def check(
             file=problem.file,
             key=(str(problem.line), problem.message),
             where=(problem.line, problem.column, 1),
+            text=Path(problem.file).read_text("utf-8", errors="replace"),
             detail=problem.message,
         )
     suppressed = _apply_ignores(run, entries, today or dt.date.today())

@@ -543,3 +543,35 @@ def test_docstring_examples(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(f"dealdiff.{module}"))
     assert result.failed == 0 and result.attempted > 0
+
+
+def _agreements_for_check() -> st.SearchStrategy[object]:
+    from test_termfile import _agreements
+
+    return _agreements
+
+
+_POLICY = [
+    {"id": "cap", "when": "type == 'revenue_share'", "require": "rate <= 20% and rate >= 0"},
+    {"id": "ends", "when": "amount > 0 or quantity > 0", "require": "end != none or period < P5Y"},
+    {"id": "ours", "when": "holder", "require": "holder in ['Acme', 'Us'] or holder contains 'x'"},
+    {"id": "where", "when": "territory contains 'EU' and not (status == 'exclusive')"},
+    {"id": "msg", "when": "kind", "message": "{kind} {holder} {rate} {amount} {nothing}"},
+]
+
+
+@given(_agreements_for_check())
+@settings(max_examples=200, deadline=None)
+def test_policy_and_validation_never_raise(agreement: object) -> None:
+    from dealdiff import termfile
+    from dealdiff.policy import Policy
+
+    policy = Policy(tuple(compile_rule(r, origin="p") for r in _POLICY))
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "gen.terms"
+        path.write_text(termfile.dumps(agreement), encoding="utf-8")  # type: ignore[arg-type]
+        result = check([path], config=False, policy=policy)
+        render_text(result)
+        assert all(f.line is None or f.line >= 1 for f in result.findings)

@@ -280,10 +280,13 @@ class _Run:
                 where=(problem.line, problem.column, problem.width),
                 text=tf.text,
             )
-        if any(p.rule == "syntax-error" for p in tf.problems):
-            return
+        # After a syntax error the rest of the file is still checked, except for parties:
+        # the broken part may be the declaration that a term refers to.
+        broken = any(p.rule == "syntax-error" for p in tf.problems)
         locate = _termfile_locator(tf)
-        self.value_findings(tf.agreement, tf.source, locate, text=tf.text, termfile=True)
+        self.value_findings(
+            tf.agreement, tf.source, locate, text=tf.text, termfile=True, parties=not broken
+        )
         if not tf.agreement.terms and not tf.problems:
             self.add("empty-term-file", file=tf.source, key=())
         self.policy_findings(tf.agreement, tf.source, locate, text=tf.text)
@@ -298,6 +301,7 @@ class _Run:
         *,
         text: str | None,
         termfile: bool,
+        parties: bool = True,
     ) -> None:
         known = currencies()
         seen: dict[Term, int] = {}
@@ -358,7 +362,8 @@ class _Run:
                 add("amount-without-currency", "amount", type=type_name, value=_num(amount))
             if not termfile:
                 continue
-            for name in sorted(PARTY_FIELDS & set(fields), key=list(fields).index):
+            party_fields = sorted(PARTY_FIELDS & set(fields), key=list(fields).index)
+            for name in party_fields if parties else []:
                 value = fields[name]
                 if isinstance(value, str) and not _declared(value, agreement.parties):
                     keys = [p.key for p in agreement.parties]

@@ -234,7 +234,7 @@ class _ToNodes(Transformer[Token, list[Any]]):
 # Syntax errors: examples of broken input, by the message a person should read.
 # match_examples() finds the example whose parser state matches the actual error.
 _SYNTAX_EXAMPLES: dict[str, list[str]] = {
-    "unclosed block: '}' expected before the end of the file": [
+    "unclosed block: '}' expected": [
         "exclusivity {",
         "exclusivity { status exclusive",
         'exclusivity { territory ["a"]',
@@ -1024,19 +1024,52 @@ def read(text: str, *, source: str) -> TermFile:
     if nodes is not None:
         return _Builder(text, source).build(nodes)
     try:
-        tree = _parser().parse(text)
-    except UnexpectedInput as err:
-        problem = _syntax_problem(err, text)
-        return TermFile(
-            source=source,
-            text=text,
-            agreement=Agreement(source=source, text=text),
-            problems=(problem,),
-            positions=(),
-            party_positions={},
-        )
-    nodes = _ToNodes().transform(tree)
+        nodes = _ToNodes().transform(_parser().parse(text))
+    except UnexpectedInput:
+        return _recover(text, source)
     return _Builder(text, source).build(nodes)
+
+
+# A line that starts (at column 1) a declaration or a block: where reading resumes after a
+# syntax error.
+_ITEM_START = re.compile(r"^(?:(?:agreement|date|party)\b|[A-Za-z_][A-Za-z0-9_]*[ \t]*\{)", re.M)
+
+
+def _shift(node: Any, lines: int, offset: int) -> Any:
+    """A node read from a piece of the file, moved to where the piece sits in the file."""
+    if isinstance(node, Position):
+        return Position(node.line + lines, node.column, node.start + offset, node.end + offset)
+    if isinstance(node, tuple) and hasattr(node, "_replace"):
+        return type(node)(*(_shift(item, lines, offset) for item in node))
+    if isinstance(node, tuple):
+        return tuple(_shift(item, lines, offset) for item in node)
+    return node
+
+
+def _recover(text: str, source: str) -> TermFile:
+    """Read a file with syntax errors item by item, so one mistake hides nothing else.
+
+    The file is cut where a line starts a declaration or a block; each piece is read on its
+    own, a piece that does not parse gives its syntax error, and the others give their terms.
+    """
+    starts = sorted({0, *(m.start() for m in _ITEM_START.finditer(text))})
+    problems: list[Problem] = []
+    nodes: list[Any] = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        piece = text[start:end]
+        lines = text.count("\n", 0, start)
+        found = _fast_nodes(piece)
+        if found is None:
+            try:
+                found = _ToNodes().transform(_parser().parse(piece))
+            except UnexpectedInput as err:
+                problem = _syntax_problem(err, piece)
+                problems.append(attrs.evolve(problem, line=problem.line + lines))
+                continue
+        nodes.extend(_shift(node, lines, start) for node in found)
+    tf = _Builder(text, source).build(nodes)
+    merged = sorted([*problems, *tf.problems], key=lambda p: (p.line, p.column))
+    return attrs.evolve(tf, problems=tuple(merged))
 
 
 def loads(text: str, *, source: str) -> Agreement:

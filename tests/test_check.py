@@ -561,7 +561,7 @@ _POLICY = [
 
 
 @given(_agreements_for_check())
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 def test_policy_and_validation_never_raise(agreement: object) -> None:
     from dealdiff import termfile
     from dealdiff.policy import Policy

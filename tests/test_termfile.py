@@ -235,7 +235,7 @@ _agreements = st.builds(
 
 
 @given(_agreements)
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_round_trip(agreement: Agreement) -> None:
     text = termfile.dumps(agreement)
     tf = termfile.read(text, source=agreement.source)
@@ -267,7 +267,7 @@ def _mutated(draw: st.DrawFn) -> str:
 
 
 @given(st.one_of(_mutated(), st.text(_ALPHABET, max_size=200), st.text(max_size=100)))
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 def test_read_never_raises(text: str) -> None:
     tf = termfile.read(text, source="fuzz.terms")
     for problem in tf.problems:
@@ -292,7 +292,7 @@ def _lark_nodes(text: str) -> list[object] | None:
 
 
 @given(st.one_of(_mutated(), st.text(_ALPHABET, max_size=200), _agreements.map(termfile.dumps)))
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 def test_fast_reader_agrees_with_the_grammar(text: str) -> None:
     """The fast path reads only what the Lark grammar reads, into the same nodes."""
     fast = termfile._fast_nodes(text)

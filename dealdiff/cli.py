@@ -90,6 +90,10 @@ def rules_option(func: F) -> F:
 
 
 def resolve_rules(paths: Sequence[str]) -> RuleSet:
+    """The package's rules, then ``[rules] paths`` of the nearest dealdiff.toml, then ``paths``."""
+    from .config import find_config, rules_paths
+
+    paths = [*rules_paths(find_config()), *paths]
     return load_rules(paths) if paths else default_rules()
 
 
@@ -393,6 +397,77 @@ def check_command(
     )
     write_output(render_check(result, fmt), output)
     sys.exit(EXIT_FOUND if result.failed else EXIT_OK)
+
+
+@cli.command("eval")
+@click.argument("labels", type=click.Path(dir_okay=False))
+@click.option(
+    "--errors", is_flag=True, help="Also list the false positives and false negatives, with text."
+)
+@click.option("--by-rule", is_flag=True, help="Also list each rule's right and wrong paragraphs.")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+    show_default=True, help="text (a table); json (the figures as one JSON object).",
+)
+@rules_option
+@output_option
+@handle_errors
+def eval_command(
+    labels: str,
+    errors: bool,
+    by_rule: bool,
+    fmt: str,
+    rules_paths: tuple[str, ...],
+    output: str | None,
+) -> None:
+    """Score the rules against the labelled clauses of LABELS (JSON Lines).
+
+    Each line: {"contract": PATH, "type": TYPE, "start": N, "end": N}, PATH relative to
+    the labels file; a line with only "contract" lists a contract without labels. Prints
+    precision, recall and F1 per type, per paragraph (non-empty line) and per contract.
+    """
+    import json
+
+    from .evaluate import evaluate, load_labels, render_errors, render_report, render_rules
+
+    report = evaluate(load_labels(labels), resolve_rules(rules_paths))
+    if fmt == "json":
+        text = json.dumps(report.as_dict()) + "\n"
+    else:
+        text = render_report(report)
+        if by_rule:
+            text += "\n" + render_rules(report)
+        if errors:
+            text += "\n" + render_errors(report)
+    write_output(text, output)
+
+
+@cli.command("rules")
+@click.option("--type", "only_type", default=None, help="Only the rules of this term type.")
+@rules_option
+@handle_errors
+def rules_command(only_type: str | None, rules_paths: tuple[str, ...]) -> None:
+    """List the loaded classification rules: id, kind, type, file and description.
+
+    Rules come from the package, then the [rules] paths of the nearest dealdiff.toml,
+    then --rules; a rule with an id already loaded replaces it.
+    """
+    rules = resolve_rules(rules_paths)
+    rows: list[tuple[str, str, str, str, str]] = []
+    for type_rules in rules.types.values():
+        if only_type and type_rules.type.value != only_type:
+            continue
+        for veto in type_rules.vetoes:
+            rows.append((veto.id, "veto", type_rules.type.value, veto.origin, veto.description))
+        for cons in type_rules.constructions:
+            kind = f"{cons.status}"
+            rows.append((cons.id, kind, cons.type.value, cons.origin, cons.description))
+    if not only_type:
+        for skip in rules.skips:
+            rows.append((skip.id, "skip", "-", skip.origin, skip.description))
+    width = max((len(r[0]) for r in rows), default=10)
+    for rid, kind, ttype, origin, description in rows:
+        click.echo(f"{rid:{width}s}  {ttype:18s} {kind:13s} {origin}  {description}")
 
 
 def main() -> None:

@@ -558,7 +558,9 @@ def _within(path: str, roots: Sequence[str]) -> bool:
     return False
 
 
-def _apply_ignores(run: _Run, entries: list[IgnoreEntry], today: dt.date) -> list[Finding]:
+def _apply_ignores(
+    run: _Run, entries: list[IgnoreEntry], today: dt.date, *, report_unused: bool
+) -> list[Finding]:
     """Move suppressed findings out of ``run.findings``; report expired and unused entries."""
     active = {e.fingerprint: e for e in entries if not e.expired(today)}
     used: set[str] = set()
@@ -591,7 +593,7 @@ def _apply_ignores(run: _Run, entries: list[IgnoreEntry], today: dt.date) -> lis
                 expires=entry.expires.isoformat(),
                 reason=entry.reason,
             )
-        elif entry.fingerprint not in used:
+        elif entry.fingerprint not in used and report_unused:
             run.add(
                 "ignore-unused",
                 file=entry.file,
@@ -672,7 +674,9 @@ def check(
             text=Path(problem.file).read_text("utf-8", errors="replace"),
             detail=problem.message,
         )
-    suppressed = _apply_ignores(run, entries, today or dt.date.today())
+    # Entries for files outside this run are not "unused": only a folder scan can tell.
+    scan = any(Path(p).is_dir() for p in given)
+    suppressed = _apply_ignores(run, entries, today or dt.date.today(), report_unused=scan)
 
     def order(f: Finding) -> tuple[str, int, int, str]:
         return (f.file, f.line or 0, f.column or 0, f.rule)

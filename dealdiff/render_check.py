@@ -179,7 +179,13 @@ def render_junit(result: CheckResult) -> str:
     for f in result.findings:
         by_file.setdefault(f.file, []).append(f)
     failing = [p for p, fs in by_file.items() if any(_fails(result, f) for f in fs)]
-    suites = ET.Element("testsuites", name="dealdiff check")
+    suites = ET.Element(
+        "testsuites",
+        name="dealdiff check",
+        tests=str(len(by_file)),
+        failures=str(len(failing)),
+        errors="0",
+    )
     suite = ET.SubElement(
         suites,
         "testsuite",

@@ -575,3 +575,9 @@ def test_policy_and_validation_never_raise(agreement: object) -> None:
         result = check([path], config=False, policy=policy)
         render_text(result)
         assert all(f.line is None or f.line >= 1 for f in result.findings)
+
+
+def test_readme_lists_every_built_in_rule() -> None:
+    section = _readme_section()
+    for rule_id in check_rules():
+        assert f"`{rule_id}`" in section, rule_id

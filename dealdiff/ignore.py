@@ -23,7 +23,6 @@ from pathlib import Path
 
 import attrs
 
-from .errors import SourceError
 from .source import read_source
 
 __all__ = ["IgnoreEntry", "IgnoreProblem", "parse_ignore", "load_ignore", "DEFAULT_IGNORE_FILE"]
@@ -129,6 +128,4 @@ def load_ignore(
             return [], []
         path = DEFAULT_IGNORE_FILE
     name, text = read_source(path)
-    if not text and not Path(name).exists():  # pragma: no cover - read_source raises first
-        raise SourceError("no such file", file=name)
     return parse_ignore(text, name)

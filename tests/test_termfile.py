@@ -309,3 +309,13 @@ def test_fast_reader_handles_the_valid_files() -> None:
 def test_party_without_short_name_may_be_a_bare_word() -> None:
     agreement = termfile.loads("party Acme\n", source="x.terms")
     assert agreement.parties[0].name == "Acme" and agreement.parties[0].key == "Acme"
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+def test_parse_format_terms_reads_back_to_the_same_terms(path: Path) -> None:
+    """What `dealdiff parse X --format terms` writes is what the parser found in X."""
+    parsed = dealdiff.parse_file(path)
+    again = termfile.loads(termfile.dumps(parsed), source=parsed.source)
+    assert again.terms == parsed.terms
+    assert (again.title, again.date, again.parties) == (parsed.title, parsed.date, parsed.parties)
+    assert [t.section for t in again.terms] == [t.section for t in parsed.terms]

@@ -18,7 +18,7 @@ import attrs
 
 from .definitions import find_definitions
 from .model import TERM_CLASSES, Party, Term, TermType
-from .patterns import Encoded, Pattern, Token, encode, tokenize
+from .patterns import Encoded, Pattern, Token, encode_span
 from .ruleset import Construction, RuleSet, TypeRules
 from .segment import Segmenter
 from .spans import LineIndex
@@ -29,6 +29,7 @@ __all__ = ["Candidate", "Outcome", "Classifier", "classify"]
 _LEADING = re.compile(r"^(?:(?:the|its|their|his|her|all|any|such|each|an?)\s+)+", re.I)
 _SPLIT_TERRITORY = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+)\s*")
 _CAPITALISED = re.compile(r"[A-Z][\w&'’\-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w&'’\-]*)*")
+_PARTY = ("PARTY",)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f]*\n")
 _WORLDWIDE = re.compile(r"\bworld(?:\s*-?\s*wide)?\b|\ball countries\b|\bglobal(?:ly)?\b", re.I)
@@ -85,20 +86,10 @@ class Classifier:
         lowered = self.text.lower()
         if len(lowered) != len(self.text):  # a few non-ASCII letters change length
             lowered = self.text.translate(_ASCII_LOWER)
-        cues = self.rules.cue_list
         order = self.rules.types
         current: tuple[int, int] | None = None
         cued: set[TypeRules] = set()
-        for m in self.rules.cue_regex.finditer(lowered):
-            at = m.start()
-            inside_word = at > 0 and lowered[at - 1].isalnum()
-            hit = {
-                type_rules
-                for cue, type_rules, bounded in cues
-                if not (bounded and inside_word) and cue.match(lowered, at)
-            }
-            if not hit:
-                continue
+        for at, hit in self.rules.scanner.hits(lowered):
             if current is None or not current[0] <= at < current[1]:
                 if current is not None and cued:
                     found.append((*current, tuple(t for t in order.values() if t in cued)))
@@ -107,7 +98,7 @@ class Classifier:
                 if current[1] <= current[0]:
                     current = None
                     continue
-            cued.update(hit)
+            cued.add(hit)
         if current is not None and cued:
             found.append((*current, tuple(t for t in order.values() if t in cued)))
         return found
@@ -141,6 +132,7 @@ class Classifier:
         return out
 
     def encode(self, start: int, end: int) -> tuple[Encoded, dict[int, ValueMatch]]:
+        """The sentence's classed tokens, and the value behind each value token."""
         sentence = self.text[start:end]
         merged: list[tuple[int, int, tuple[str, ...]]] = []
         by_start: dict[int, ValueMatch] = {}
@@ -152,10 +144,13 @@ class Classifier:
             for m in self.party_re.finditer(sentence):
                 s, e = start + m.start(), start + m.end()
                 if not any(s < te and e > ts for ts, te in taken):
-                    merged.append((s, e, ("PARTY",)))
-        tokens = tokenize(self.text, start, end, self.rules.word_classes, merged)
-        values = {i: by_start[t.start] for i, t in enumerate(tokens) if t.start in by_start}
-        return encode(tokens), values
+                    merged.append((s, e, _PARTY))
+        encoded, merged_at = encode_span(
+            self.text, start, end, self.rules.word_classes, merged
+        )
+        tokens = encoded.tokens
+        values = {i: by_start[tokens[i].start] for i in merged_at if tokens[i].start in by_start}
+        return encoded, values
 
     def apply(
         self,

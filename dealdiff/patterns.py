@@ -26,6 +26,7 @@ __all__ = [
     "PatternError",
     "tokenize",
     "encode",
+    "encode_span",
     "compile_pattern",
     "BUILTIN_CLASSES",
 ]
@@ -103,19 +104,20 @@ def _plain_tokens(
 ) -> Iterable[Token]:
     info = _token_info(classify)
     for m in _TOKEN_RE.finditer(text, start, end):
-        word, classes = info(m.group())
+        word, classes, _ = info(m.group())
         if word:
             yield Token(word, m.start(), m.end(), classes)
 
 
-@functools.lru_cache(maxsize=16)
-def _token_info(
-    classify: Callable[[str], tuple[str, ...]],
-) -> Callable[[str], tuple[str, tuple[str, ...]]]:
-    """A memo of raw token -> (word, classes) for one classifier: most tokens repeat."""
-    memo: dict[str, tuple[str, tuple[str, ...]]] = {}
+_TokenInfo = tuple[str, tuple[str, ...], str]
 
-    def info(raw: str) -> tuple[str, tuple[str, ...]]:
+
+@functools.lru_cache(maxsize=16)
+def _token_info(classify: Callable[[str], tuple[str, ...]]) -> Callable[[str], _TokenInfo]:
+    """A memo of raw token -> (word, classes, encoding) for one classifier: most repeat."""
+    memo: dict[str, _TokenInfo] = {}
+
+    def info(raw: str) -> _TokenInfo:
         found = memo.get(raw)
         if found is not None:
             return found
@@ -130,12 +132,75 @@ def _token_info(
             classes += _REDACTED
         elif not first.isalnum():
             classes += _PUNCT
-        found = (word, classes)
+        found = (word, classes, _piece(word, classes))
         if len(memo) < 200_000:
             memo[raw] = found
         return found
 
     return info
+
+
+def _piece(word: str, classes: tuple[str, ...]) -> str:
+    return f" {word}#{'#'.join(classes)}#" if classes else f" {word}#"
+
+
+def encode_span(
+    text: str,
+    start: int,
+    end: int,
+    classify: Callable[[str], tuple[str, ...]],
+    merged: Iterable[tuple[int, int, tuple[str, ...]]] = (),
+) -> tuple[Encoded, list[int]]:
+    """``encode(tokenize(...))`` in one pass, and the token index of each merged range used.
+
+    This is the classifier's inner loop, written for speed: one regex scan, a memo per
+    distinct token, and the set of words and classes gathered per distinct token.
+    """
+    info = _token_info(classify)
+    finditer = _TOKEN_RE.finditer
+    tokens: list[Token] = []
+    parts: list[str] = []
+    offsets: list[int] = []
+    kinds: dict[str, _TokenInfo] = {}
+    merged_at: list[int] = []
+    pos = 0
+    cursor = start
+
+    def plain(a: int, b: int) -> None:
+        nonlocal pos
+        for m in finditer(text, a, b):
+            raw = m.group()
+            found = kinds.get(raw)
+            if found is None:
+                found = kinds[raw] = info(raw)
+            if not found[0]:
+                continue
+            s_, e_ = m.span()
+            tokens.append(Token(found[0], s_, e_, found[1]))
+            offsets.append(pos)
+            parts.append(found[2])
+            pos += len(found[2])
+
+    for m_start, m_end, m_classes in sorted(merged):
+        if m_start < cursor or m_end > end:
+            continue
+        plain(cursor, m_start)
+        word = re.sub(r"\s+", "_", text[m_start:m_end].lower().replace("#", ""))
+        merged_at.append(len(tokens))
+        piece = _piece(word, m_classes)
+        tokens.append(Token(word, m_start, m_end, m_classes))
+        offsets.append(pos)
+        parts.append(piece)
+        pos += len(piece)
+        kinds[word] = (word, m_classes, piece)
+        cursor = m_end
+    plain(cursor, end)
+    present: set[str] = set()
+    for word, classes, _ in kinds.values():
+        present.add(word)
+        present.update(classes)
+    encoded = Encoded(tuple(tokens), "".join(parts), tuple(offsets), frozenset(present))
+    return encoded, merged_at
 
 
 def encode(tokens: Iterable[Token]) -> Encoded:

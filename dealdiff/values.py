@@ -11,7 +11,8 @@ on from its next character, so a shorter phrase inside it can still be found.
 
 Decisions:
 
-- Words and figures given twice (``twenty percent (20%)``): the figures in parentheses win.
+- A number given in words and in figures (``twenty percent (20%)``, ``30 (thirty) days``):
+  the figures are the value.
 - A bare ``$`` means USD unless the phrase names another currency (``$5 CAD``,
   ``five million Canadian dollars ($5,000,000)``).
 - Redacted or blank amounts (``$[***]``) are money with ``amount=None``; a redacted percentage
@@ -31,8 +32,8 @@ import decimal
 import enum
 import functools
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any, NamedTuple, TypeAlias, cast
 
 import attrs
@@ -116,8 +117,8 @@ def find_values(text: str) -> list[ValueMatch]:
     found: list[ValueMatch] = []
     pos = 0
     while (m := search(text, pos)) is not None:
-        kind = m.lastgroup
-        assert kind is not None  # every alternative of the finder is a named group
+        kind = _KINDS[m.lastindex or 0]
+        assert kind is not None  # every branch of the finder ends in a kind's group
         start, end = m.span()
         value = _parse(kind, m.group())
         if value is None:
@@ -173,25 +174,36 @@ def parse_period(text: str) -> Period | None:
 
 _Value: TypeAlias = Money | Decimal | dt.date | Period
 
-# Value arithmetic must be exact whatever the length of the figures.
-_EXACT = decimal.Context(prec=200, traps=[decimal.InvalidOperation, decimal.Overflow])
+# Value arithmetic (only multiplication) is exact whatever the length of the figures.
+_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 
 
 def _parse(kind: str, phrase: str) -> _Value | None:
-    """Parse ``phrase`` as a whole ``kind`` phrase: the fast path, else the grammar."""
-    fast = _FAST[kind](phrase)
+    """Parse ``phrase`` as a whole ``kind`` phrase, or None."""
+    # Contracts repeat their phrases ("thirty (30) days") and values are immutable, so short
+    # phrases are cached; long ones are not worth the memory.
+    if len(phrase) <= 200:
+        return _parse_cached(kind, phrase)
+    return _parse_uncached(kind, phrase)
+
+
+def _parse_uncached(kind: str, phrase: str) -> _Value | None:
+    """The fast path, else the grammar."""
+    fast = _fast_paths()[kind](phrase)
     if fast is not None:
         return fast
     return _parse_grammar(kind, phrase)
 
 
+_parse_cached = functools.lru_cache(maxsize=4096)(_parse_uncached)
+
+
 def _parse_grammar(kind: str, phrase: str) -> _Value | None:
     try:
-        value = cast(_Value, _parser().parse(phrase, start=kind))
+        return cast(_Value, _parser().parse(phrase, start=kind))
     except (LarkError, ValueError, ArithmeticError):
-        # ValueError: an impossible date; ArithmeticError: a figure Decimal refuses.
+        # ValueError: an impossible date or number; ArithmeticError: figures Decimal refuses.
         return None
-    return value
 
 
 @functools.cache
@@ -222,34 +234,29 @@ def _decimal(figures: str) -> Decimal:
     return Decimal(figures.replace(",", ""))
 
 
+def _words(text: str) -> list[str]:
+    """The lower-cased words of ``text``, hyphens counting as spaces."""
+    return text.lower().replace("-", " ").split()
+
+
 _SMALL = {
     word: n
     for n, word in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
         " fifteen sixteen seventeen eighteen nineteen".split()
     )
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fourty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+} | {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60}
+_SMALL |= {"seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {
-    "thousand": Decimal(10**3),
-    "k": Decimal(10**3),
-    "million": Decimal(10**6),
-    "m": Decimal(10**6),
-    "mm": Decimal(10**6),
-    "mn": Decimal(10**6),
-    "billion": Decimal(10**9),
-    "b": Decimal(10**9),
-    "bn": Decimal(10**9),
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "m": 10**6,
+    "mm": 10**6,
+    "mn": 10**6,
+    "billion": 10**9,
+    "b": 10**9,
+    "bn": 10**9,
 }
 _FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25"), "fourth": Decimal("0.25")}
 _ORDINALS = {
@@ -262,11 +269,7 @@ _ORDINALS = {
     )
 } | {"thirtieth": 30}
 _MONTHS = {
-    name: n
-    for n, name in enumerate(
-        "jan feb mar apr may jun jul aug sep oct nov dec".split(),
-        start=1,
-    )
+    name: n for n, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
 }
 _SYMBOLS = {
     "$": "USD",
@@ -308,38 +311,64 @@ _UNITS = {
     "year": (1, PeriodUnit.YEAR),
 }
 _FREQUENCIES = {
-    "annual": Period(Decimal(1), PeriodUnit.YEAR),
-    "yearly": Period(Decimal(1), PeriodUnit.YEAR),
-    "semiannual": Period(Decimal(6), PeriodUnit.MONTH),
-    "quarterly": Period(Decimal(3), PeriodUnit.MONTH),
-    "monthly": Period(Decimal(1), PeriodUnit.MONTH),
-    "weekly": Period(Decimal(1), PeriodUnit.WEEK),
-    "daily": Period(Decimal(1), PeriodUnit.DAY),
+    "per annum": _UNITS["year"],
+    "annual": _UNITS["year"],
+    "yearly": _UNITS["year"],
+    "semiannual": (6, PeriodUnit.MONTH),
+    "quarterly": _UNITS["quarter"],
+    "monthly": _UNITS["month"],
+    "weekly": _UNITS["week"],
+    "daily": _UNITS["day"],
 }
 
 
-def _words(text: str) -> str:
-    """Lower-case ``text`` with runs of spaces and hyphens as one space."""
-    return " ".join(text.lower().replace("-", " ").split())
+class _Spelled(NamedTuple):
+    """A number spelled out in words; figures beside it, if any, are the value."""
+
+    value: Decimal
+
+
+# A number as the rules hand it over: a token with figures (DECIMAL, "(45)", "(20%)"), a
+# REDACTED token, a Decimal from ``scaled`` (figures too), or a number in words.
+_Number = Token | Decimal | _Spelled
+
+
+class _Priced(NamedTuple):
+    """One amount with its currency, before a gloss in parentheses is reconciled."""
+
+    amount: Decimal | None
+    currency: str
+    explicit: bool  # False for a bare "$", which other dollars use too
+    figures: bool  # False for an amount in words
+
+
+def _value(item: _Number) -> Decimal | None:
+    if isinstance(item, _Spelled):
+        return item.value
+    if isinstance(item, Token):
+        if item.type == "REDACTED":
+            return None
+        return _decimal(item.strip("()% \t\r\n"))  # DECIMAL, "(45)" or "(20%)"
+    return item
+
+
+def _figures_win(numbers: list[_Number]) -> Decimal:
+    """The value of a number given twice ("thirty (30)", "20% (twenty percent)")."""
+    figures = [n for n in numbers if not isinstance(n, _Spelled)]
+    value = _value((figures or numbers)[-1])
+    assert value is not None  # only money admits a redaction, and it does not come here
+    return value
+
+
+def _small(token: str) -> int:
+    return sum(_SMALL[word] for word in _words(token))
 
 
 def _fraction(token: str) -> Decimal:
     # "one-half", "a half", "and one-quarter", "three-quarters" ...
-    words = _words(token).split()
-    value = _FRACTIONS[words[-1].rstrip("s")]
-    return value * 3 if words[-2] == "three" else value
-
-
-def _unit(token: str) -> tuple[int, PeriodUnit]:
-    return _UNITS[token.lower().rstrip("s")]
-
-
-class _Priced(NamedTuple):
-    """One amount with its currency, before glosses are reconciled."""
-
-    amount: Decimal | None
-    currency: str
-    explicit: bool  # False for a bare "$", which other currencies use too
+    *head, last = _words(token)
+    value = _FRACTIONS[last.rstrip("s")]
+    return value * 3 if head[-1] == "three" else value
 
 
 def _code(token: str) -> str:
@@ -348,234 +377,237 @@ def _code(token: str) -> str:
 
 def _currency_of_word(token: str) -> str:
     lowered = token.lower()
-    for key, code in _CURRENCY_WORDS:
-        if key in lowered:
-            return code
-    raise ValueError(f"unknown currency word {token!r}")
-
-
-class _ToValue(Transformer[Token, Any]):
-    """Turns each rule of ``values.lark`` into plain values; method names are rule names."""
-
-    # -- numbers
-
-    def decimal(self, children: list[Token]) -> Decimal:
-        return _decimal(children[0])
-
-    def scale(self, children: list[Token]) -> Decimal:
-        return _SCALES[children[0].lower()]
-
-    def scaled(self, children: list[Any]) -> Decimal:
-        return _EXACT.multiply(_decimal(children[0]), children[1])
-
-    def words(self, children: list[Any]) -> Decimal:
-        if isinstance(children[0], Token):  # a fraction alone: "one-half"
-            return _fraction(children[0])
-        value = Decimal(children[0])
-        return value + _fraction(children[1]) if len(children) == 2 else value
-
-    def wsmall(self, children: list[Token]) -> int:
-        words = _words(children[0]).split()
-        if words[0] in _TENS:
-            return _TENS[words[0]] + (_SMALL[words[1]] if len(words) == 2 else 0)
-        return _SMALL[words[0]]
-
-    @staticmethod
-    def _group(children: list[Any], factor: int) -> int:
-        # [count, SCALE_WORD] or [count, SCALE_WORD, rest]
-        rest: int = children[2] if len(children) == 3 else 0
-        return int(children[0]) * factor + rest
-
-    def whundred(self, children: list[Any]) -> int:
-        return self._group(children, 100)
-
-    def wthousand(self, children: list[Any]) -> int:
-        return self._group(children, 10**3)
-
-    def wmillion(self, children: list[Any]) -> int:
-        return self._group(children, 10**6)
-
-    def wbillion(self, children: list[Any]) -> int:
-        return self._group(children, 10**9)
-
-    # -- money
-
-    def redacted(self, children: list[Token]) -> None:
-        return None
-
-    def money_core(self, children: list[Any]) -> _Priced:
-        first, *rest = children
-        if isinstance(first, Token) and first.type == "CUR_SYM":
-            amount = children[1]
-            if len(children) == 3:  # "$5 CAD": the code says which dollar
-                return _Priced(amount, _code(children[2]), True)
-            symbol = first.replace(" ", "")
-            return _Priced(amount, _SYMBOLS[symbol], symbol != "$")
-        if isinstance(first, Token) and first.type == "CUR_CODE":
-            return _Priced(rest[0], _code(first), True)
-        label: Token = rest[0]
-        if label.type == "CUR_CODE":
-            return _Priced(first, _code(label), True)
-        return _Priced(first, _currency_of_word(label), True)
-
-    def money(self, children: list[Any]) -> Money:
-        if len(children) == 1:
-            only: _Priced = children[0]
-            return Money(_canon_or_none(only.amount), only.currency)
-        words_or_main, gloss, *label = children
-        gloss_: _Priced = gloss
-        if isinstance(words_or_main, _Priced):
-            main = words_or_main
-        else:  # "Two Hundred Thousand ($200,000) Dollars"
-            currency = _currency_of_word(label[0]) if label else gloss_.currency
-            main = _Priced(words_or_main, currency, bool(label))
-        amount = gloss_.amount if gloss_.amount is not None else main.amount
-        currency = gloss_.currency if gloss_.explicit or not main.explicit else main.currency
-        return Money(_canon_or_none(amount), currency)
-
-    # -- percent
-
-    def fraction_of(self, children: list[Any]) -> Decimal:
-        return _EXACT.multiply(_fraction(children[0]), children[1])
-
-    def percent(self, children: list[Decimal]) -> Decimal:
-        return _canon(children[-1])
-
-    # -- dates
-
-    def day(self, children: list[Token]) -> int:
-        token = children[0]
-        if token.type == "DAY_NUM":
-            return int(token.rstrip("stndrhSTNDRH"))
-        words = _words(token).split()
-        if words[0] in _TENS:
-            return _TENS[words[0]] + (_ORDINALS[words[1]] if len(words) == 2 else 0)
-        return _ORDINALS[words[0]]
-
-    def month_day_year(self, children: list[Any]) -> dt.date:
-        month, day, year = children
-        return dt.date(int(year), _month(month), day)
-
-    def day_month_year(self, children: list[Any]) -> dt.date:
-        day, month, year = children
-        return dt.date(int(year), _month(month), day)
-
-    def iso_date(self, children: list[Token]) -> dt.date:
-        return dt.date.fromisoformat(children[0])
-
-    def us_date(self, children: list[Token]) -> dt.date:
-        month, day, year = children[0].split("/")
-        return dt.date(int(year), int(month), int(day))
-
-    def month_year(self, children: list[Token]) -> dt.date:
-        year, month = int(children[1]), _month(children[0])
-        return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-
-    def year_only(self, children: list[Token]) -> dt.date:
-        return dt.date(int(children[0]), 12, 31)
-
-    # -- periods
-
-    def count(self, children: list[Decimal]) -> Decimal:
-        return children[-1]
-
-    def duration(self, children: list[Any]) -> Period:
-        factor, unit = _unit(children[-1])
-        return Period(_canon(_EXACT.multiply(children[0], Decimal(factor))), unit)
-
-    def frequency(self, children: list[Token]) -> Period:
-        if len(children) == 1 and children[0].type == "FREQUENCY":
-            word = _words(children[0]).replace("semi ", "semi")
-            if word == "per annum":
-                return _FREQUENCIES["annual"]
-            return _FREQUENCIES[word.removesuffix("ly") if word.endswith("ally") else word]
-        factor, unit = _unit(children[-1])
-        return Period(Decimal(factor), unit)
-
-
-def _canon_or_none(d: Decimal | None) -> Decimal | None:
-    return None if d is None else _canon(d)
+    return next(code for key, code in _CURRENCY_WORDS if key in lowered)
 
 
 def _month(token: str) -> int:
     return _MONTHS[token[:3].lower()]
 
 
+def _period(count: Decimal, unit_token: str) -> Period:
+    factor, unit = _UNITS[unit_token.lower().rstrip("s")]
+    return Period(_canon(_EXACT.multiply(count, Decimal(factor))), unit)
+
+
+class _ToValue(Transformer[Token, Any]):
+    """Turns each rule of ``values.lark`` into a value; method names are rule names.
+
+    Embedded in the LALR parser, so no tree is built; children are tokens or the values
+    returned for sub-rules.
+    """
+
+    def wgroup(self, children: list[Token]) -> int:
+        value = _small(children[0])
+        if len(children) >= 2:  # SMALL HUNDRED (SMALL)?
+            value = value * 100 + (_small(children[2]) if len(children) == 3 else 0)
+        return value
+
+    def words(self, children: list[Any]) -> _Spelled:
+        first = children[0]
+        if isinstance(first, Token):  # a fraction alone: "one-half"
+            return _Spelled(_fraction(first))
+        # Word numbers stay under 10**12, well inside Decimal's default precision.
+        total, group, fraction, last_scale = Decimal(0), 0, Decimal(0), 10**12
+        for item in children:
+            if isinstance(item, int):
+                group = item
+            elif item.type == "AND_FRACTION":
+                fraction = _fraction(item)
+            else:
+                scale = _SCALES[item.lower()]
+                if group == 0 or scale >= last_scale:  # "million thousand", "thousand million"
+                    raise ValueError(f"scale out of order: {item!r}")
+                total += (group + fraction) * scale
+                group, fraction, last_scale = 0, Decimal(0), scale
+        return _Spelled(total + group + fraction)
+
+    def scaled(self, children: list[Token]) -> Decimal:
+        return _EXACT.multiply(_decimal(children[0]), Decimal(_SCALES[children[1].lower()]))
+
+    def money_core(self, children: list[Any]) -> _Priced:
+        first = children[0]
+        if isinstance(first, Token) and first.type == "CUR_SYM":
+            number, *after = children[1:]
+            symbol = first.replace(" ", "")
+            if after:  # "$5 CAD": the code says which dollar
+                return _priced(number, _code(after[0]), True)
+            return _priced(number, _SYMBOLS[symbol], symbol != "$")
+        if isinstance(first, Token) and first.type == "CUR_CODE":
+            return _priced(children[1], _code(first), True)
+        label: Token = children[1]
+        code = _code(label) if label.type == "CUR_CODE" else _currency_of_word(label)
+        return _priced(first, code, True)
+
+    def money(self, children: list[Any]) -> Money:
+        main, *rest = children
+        if rest:
+            gloss, *label = rest
+            if isinstance(main, _Spelled):  # "Two Hundred Thousand ($200,000) Dollars"
+                currency = _currency_of_word(label[0]) if label else gloss.currency
+                main = _Priced(main.value, currency, bool(label), False)
+            given = [p for p in (gloss, main) if p.amount is not None] or [main]
+            amount = next((p for p in given if p.figures), given[0]).amount
+            # A bare "$" gloss takes the currency the words name ("Canadian dollars ($5)").
+            currency = gloss.currency if gloss.explicit or not main.explicit else main.currency
+            main = _Priced(amount, currency, True, True)
+        return Money(None if main.amount is None else _canon(main.amount), main.currency)
+
+    def fraction_of(self, children: list[Any]) -> _Spelled:
+        return _Spelled(_EXACT.multiply(_fraction(children[0]), _figures_win(children[1:])))
+
+    def percent(self, children: list[_Number]) -> Decimal:
+        return _canon(_figures_win(children))
+
+    def date(self, children: list[Token]) -> dt.date:
+        types = [child.type for child in children]
+        if types == ["MONTH", "DAY", "YEAR"]:
+            return dt.date(int(children[2]), _month(children[0]), _day(children[1]))
+        if types == ["DAY", "MONTH", "YEAR"]:
+            return dt.date(int(children[2]), _month(children[1]), _day(children[0]))
+        if types == ["ISO_DATE"]:
+            return dt.date.fromisoformat(children[0])
+        if types == ["US_DATE"]:
+            m, d, y = children[0].split("/")
+            return dt.date(int(y), int(m), int(d))
+        if types == ["MONTH", "YEAR"]:
+            year, month = int(children[1]), _month(children[0])
+            return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        return dt.date(int(children[0]), 12, 31)
+
+    def period(self, children: list[Any]) -> Period:
+        first = children[0]
+        if isinstance(first, Token) and first.type == "FREQUENCY":
+            word = " ".join(_words(first)).replace("semi ", "semi")
+            factor, unit = _FREQUENCIES[word[:-2] if word.endswith("ally") else word]
+            return Period(Decimal(factor), unit)
+        if isinstance(first, Token) and first.type in ("QUALIFIER", "TIME_UNIT"):
+            return _period(Decimal(1), children[-1])  # "per year", "each calendar quarter"
+        # A count, maybe restated ("(45)", "(thirty)"), then qualifiers and the unit.
+        counts = [c for c in children if not (isinstance(c, Token) and c.type in _UNIT_TYPES)]
+        return _period(_figures_win(counts), children[-1])
+
+
+_UNIT_TYPES = ("QUALIFIER", "TIME_UNIT")
+
+
+def _priced(number: _Number, currency: str, explicit: bool) -> _Priced:
+    return _Priced(_value(number), currency, explicit, not isinstance(number, _Spelled))
+
+
+def _day(token: str) -> int:
+    if token[0].isdigit():
+        return int(token.rstrip("stndrhSTNDRH"))
+    return sum(_ORDINALS.get(word) or _SMALL[word] for word in _words(token))
+
+
 # ---------------------------------------------------------------------------- fast paths
 
-# Each accepts a subset of what the grammar accepts and gives the same value
-# (tests/test_values.py::test_fast_paths_agree_with_grammar); they are ~20x cheaper than
-# a Lark parse on the commonest phrases.
-_FIGURES = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_FAST_MONEY = re.compile(rf"(?:US\s?|U\.S\.\s?)?\$\s?{_FIGURES}").fullmatch
-_FAST_PERCENT = re.compile(rf"{_FIGURES}\s*(?:%|percent)", re.IGNORECASE).fullmatch
-_FAST_PERIOD = re.compile(rf"{_FIGURES}\s*(day|week|month|year)s?", re.IGNORECASE).fullmatch
-_FAST_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})").fullmatch
-_PERIOD_UNITS = {
-    "day": PeriodUnit.DAY,
-    "week": PeriodUnit.WEEK,
-    "month": PeriodUnit.MONTH,
-    "year": PeriodUnit.YEAR,
-}
+
+def _terminal(name: str) -> str:
+    """The regex of a grammar terminal, grouped, with its flags inline."""
+    return f"(?:{_parser().get_terminal(name).pattern.to_regexp()})"
 
 
-def _fast_money(phrase: str) -> Money | None:
-    m = _FAST_MONEY(phrase)
-    return Money(_canon(_decimal(m[1])), "USD") if m else None
+class _FastPaths:
+    """Plain-regex parsers for the commonest phrases that have figures only.
+
+    Each accepts a subset of what the grammar accepts, is built from the grammar's own
+    terminals, and gives the same value (tests/test_values.py checks this on every case and
+    on generated figures). A Lark parse costs tens of microseconds; these cost one or two.
+    """
+
+    def __init__(self) -> None:
+        t = _terminal
+        n = f"({t('DECIMAL')})"
+        self._money = re.compile(
+            f"({t('CUR_SYM')})\\s?{n}|({t('CUR_CODE')})\\s?{n}|{n}\\s?({t('CUR_CODE')})"
+        ).fullmatch
+        self._percent = re.compile(f"{n}\\s*{t('_PCT')}").fullmatch
+        self._period = re.compile(f"{n}\\s*({t('TIME_UNIT')})").fullmatch
+        self._date = re.compile(f"({t('ISO_DATE')})|({t('US_DATE')})").fullmatch
+
+    def money(self, phrase: str) -> Money | None:
+        m = self._money(phrase)
+        if m is None:
+            return None
+        symbol, figures1, code1, figures2, figures3, code2 = m.groups()
+        if symbol is not None:
+            return Money(_canon(_decimal(figures1)), _SYMBOLS[symbol.replace(" ", "")])
+        if code1 is not None:
+            return Money(_canon(_decimal(figures2)), _code(code1))
+        return Money(_canon(_decimal(figures3)), _code(code2))
+
+    def percent(self, phrase: str) -> Decimal | None:
+        m = self._percent(phrase)
+        return _canon(_decimal(m[1])) if m else None
+
+    def period(self, phrase: str) -> Period | None:
+        m = self._period(phrase)
+        return _period(_decimal(m[1]), m[2]) if m else None
+
+    def date(self, phrase: str) -> dt.date | None:
+        m = self._date(phrase)
+        if m is None:
+            return None
+        try:
+            if m[1] is not None:
+                return dt.date.fromisoformat(m[1])
+            month, day, year = m[2].split("/")
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return None
 
 
-def _fast_percent(phrase: str) -> Decimal | None:
-    m = _FAST_PERCENT(phrase)
-    return _canon(_decimal(m[1])) if m else None
-
-
-def _fast_period(phrase: str) -> Period | None:
-    m = _FAST_PERIOD(phrase)
-    return Period(_canon(_decimal(m[1])), _PERIOD_UNITS[m[2].lower()]) if m else None
-
-
-def _fast_date(phrase: str) -> dt.date | None:
-    m = _FAST_ISO(phrase)
-    if m is None:
-        return None
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-
-
-_FAST: dict[str, Callable[[str], _Value | None]] = {
-    "money": _fast_money,
-    "percent": _fast_percent,
-    "period": _fast_period,
-    "date": _fast_date,
-}
+@functools.cache
+def _fast_paths() -> dict[str, Callable[[str], _Value | None]]:
+    fast = _FastPaths()
+    return {"money": fast.money, "percent": fast.percent, "period": fast.period, "date": fast.date}
 
 
 # ---------------------------------------------------------------------------- the finder
 
+# Terminals a candidate phrase can start with, spelled in words (figures and symbols are
+# handled apart); the finder's first guard is derived from them.
+_LEADING_WORD_TERMINALS = ("SMALL", "FRACTION", "_A", "_PERIOD", "MONTH", "DAY")
+
 
 @functools.cache
 def _finder() -> re.Pattern[str]:
+    return _build_finder(guards=True)
+
+
+def _build_finder(*, guards: bool) -> re.Pattern[str]:
     """One regex for every candidate phrase, assembled from the grammar's terminals.
 
-    Each named group (money, percent, period, date) mirrors the start rule of that name,
-    minus the forms that are too ambiguous in running text (a year alone, a frequency).
+    Each branch (money, percent, period, date) mirrors the start rule of that name, minus
+    the forms too ambiguous in running text (a year alone, a frequency).
+
+    ``guards`` adds lookaheads that change speed only, never matches (a test checks): one in
+    front of everything that gives up at once on a word no phrase starts with, which is most
+    words, and one in front of each spelled-out part so that, say, "December" is not tried
+    as a number by every branch in turn.
     """
-    parser = _parser()
+    t = _terminal
 
-    def t(name: str) -> str:
-        return f"(?:{parser.get_terminal(name).pattern.to_regexp()})"
+    def first_words(*names: str) -> str:
+        runs = _letter_runs(_parser().get_terminal(name).pattern.value for name in names)
+        return _prefix_regex(runs)
 
-    def ci(pattern: str) -> str:
-        return f"(?i:{pattern})"
+    def ahead(pattern: str) -> str:
+        return f"(?={pattern})" if guards else ""
 
-    word = f"(?:{t('COMPOUND')}|{t('TENS')}|{t('TEEN')}|{t('UNIT')}|{t('HUNDRED')}"
-    word += f"|{t('THOUSAND')}|{t('MILLION')}|{t('BILLION')})"
-    wnum = f"(?:{t('FRACTION')}|{word}(?:\\s+(?:{t('_AND')}\\s+)?{word})*"
-    wnum += f"(?:\\s+{t('AND_FRACTION')})?)"
-    scale = f"(?:\\s*(?:{t('THOUSAND')}|{t('MILLION')}|{t('BILLION')})|{t('SCALE_ABBR')})"
-    num = f"(?:{t('DECIMAL')}{scale}?|{wnum})"
+    word = f"(?:{t('SMALL')}|{t('HUNDRED')}|{t('SCALE_WORD')})"
+    # Atomic and bounded, so that a run of number words ("one one one ...") is read once per
+    # start, not backtracked through by every branch. A word that starts a fraction is left
+    # to AND_FRACTION ("twelve and one-half").
+    wnum = (
+        f"{ahead(first_words('SMALL', 'FRACTION'))}(?>{t('FRACTION')}"
+        f"|{t('SMALL')}(?:\\s+(?:{t('_AND')}\\s+)?(?!{t('FRACTION')}){word}){{0,15}}"
+        f"(?:\\s+{t('AND_FRACTION')}(?:\\s+{t('SCALE_WORD')})?)?)"
+    )
+    figures = t("DECIMAL")
+    num = f"(?:{figures}(?:\\s*{t('SCALE_WORD')}|{t('SCALE_ABBR')})?|{wnum})"
+    lpar, rpar = r"\s*\(\s*", r"\s*\)"
 
     amount = f"(?:{t('REDACTED')}|{num})"
     core = (
@@ -583,31 +615,86 @@ def _finder() -> re.Pattern[str]:
         f"|{t('CUR_CODE')}\\s?{amount}"
         f"|{amount}\\s*(?:{t('CUR_CODE')}|{t('CUR_WORD')}))"
     )
-    money = f"{core}(?:\\s*\\(\\s*{core}\\s*\\))?|{wnum}\\s*\\(\\s*{core}\\s*\\)(?:\\s*{t('CUR_WORD')})?"
+    money = f"{core}(?:{lpar}{core}{rpar})?|{wnum}{lpar}{core}{rpar}(?:\\s*{t('CUR_WORD')})?"
 
-    pct = t("_PCT")
+    # Restatements: "(45)", "(20%)", "(thirty)", "(twenty percent)".
+    pct, pct_gloss, gloss = t("_PCT"), t("PERCENT_GLOSS"), t("FIGURES_GLOSS")
     share = f"(?:{t('FRACTION')}\\s+{t('_OF')}\\s+{num}|{num})"
     percent = (
-        f"{share}\\s*{pct}(?:\\s*\\(\\s*{share}\\s*{pct}\\s*\\))?"
-        f"|{wnum}\\s*\\(\\s*{share}\\s*(?:{pct}\\s*\\)(?:\\s*{pct})?|\\)\\s*{pct})"
+        f"{share}\\s*{pct}(?:\\s*(?:{pct_gloss}|\\(\\s*{wnum}\\s*{pct}{rpar}))?"
+        f"|{wnum}\\s*(?:{pct_gloss}(?:\\s*{pct})?|{gloss}\\s*{pct})"
+        f"|{figures}{lpar}{wnum}{rpar}\\s*{pct}"
     )
 
+    intro = f"{ahead(first_words('_A', '_PERIOD'))}(?:{t('_A')}\\s+)?{t('_PERIOD')}\\s+{t('_OF')}"
     period = (
-        f"(?:(?:{t('_A')}\\s+)?{t('_PERIOD')}\\s+{t('_OF')}\\s+)?"
-        f"{num}(?:\\s*\\(\\s*{num}\\s*\\))?(?:\\s*-\\s*|\\s*)"
-        f"(?:{t('QUALIFIER')}\\s+)*{t('TIME_UNIT')}"
+        f"(?:{intro}\\s+)?"
+        f"(?:(?:{figures}|{wnum})(?:\\s*{gloss})?|{figures}{lpar}{wnum}{rpar})"
+        f"(?:\\s*-\\s*|\\s*)(?:{t('QUALIFIER')}\\s+){{0,3}}{t('TIME_UNIT')}"
     )
 
-    day = f"(?:{t('DAY_NUM')}|{t('ORDINAL')})"
+    month = ahead(first_words("MONTH")) + t("MONTH")
+    day = ahead(f"\\d|{first_words('DAY')}") + t("DAY")
+    year = t("YEAR")
     date = (
-        f"{t('ISO_DATE')}|{t('US_DATE')}"
-        f"|{t('MONTH')}\\s*{day}\\s*,?\\s*{t('YEAR')}"
-        f"|{day}\\s+(?:(?:{t('_DAY_OF')}|{t('_OF')})\\s+)?{t('MONTH')}\\s*,?\\s*{t('YEAR')}"
+        f"{t('ISO_DATE')}|{t('US_DATE')}|{month}\\s*{day}\\s*,?\\s*{year}"
+        f"|{day}\\s+(?:(?:{t('_DAY_OF')}|{t('_OF')})\\s+)?{month}\\s*,?\\s*{year}"
     )
 
+    start = ahead(
+        f"[\\d$€£¥\\[]|\\.\\d|{t('CUR_SYM')}|{t('CUR_CODE')}"
+        f"|{first_words(*_LEADING_WORD_TERMINALS)}"
+    )
     # Never start inside a word or a figure ("1,250", "12/31", "thirty-six"), nor end inside
     # a word ("$4 millionaire" is "$4").
+    # Each branch ends in an empty group that names its kind (``_KINDS[m.lastindex]``): a
+    # group around a whole branch would make the engine save it at every backtracking point,
+    # which doubles the cost of a scan.
     return re.compile(
-        rf"(?<![\w.,/$€£¥-])(?:(?P<money>{money})|(?P<percent>{percent})"
-        rf"|(?P<period>{period})|(?P<date>{date}))(?!\w)"
+        rf"(?<![\w.,/$€£¥-]){start}"
+        rf"(?:(?:{money})()|(?:{percent})()|(?:{period})()|(?:{date})())(?!\w)"
     )
+
+
+# The kind of a finder match, by the index of the empty group that ends its branch.
+_KINDS = (None, "money", "percent", "period", "date")
+
+
+def _letter_runs(patterns: Iterable[str]) -> set[str]:
+    """Every run of letters in the regex sources, lower-cased.
+
+    A superset of the words a match can start with, provided alternatives are spelled out
+    (``one|two``, ``jan(?:uary)?``) and not letter by letter (``[Oo]ne``).
+    """
+    runs: set[str] = set()
+    for pattern in patterns:
+        pattern = re.sub(r"\\.|\[(?:\\.|[^\]])*\]|\(\?(?:[a-zA-Z-]*:|<?[=!])", " ", pattern)
+        runs.update(run.lower() for run in re.findall(r"[A-Za-z]+", pattern))
+    return runs
+
+
+def _prefix_regex(words: Iterable[str]) -> str:
+    """A case-insensitive regex for text that starts with one of ``words``.
+
+    Words under three letters ("a") must be whole words; longer ones may start a longer
+    word ("jan" covers "January"). Letters are spelled ``[jJ]``: Python's regex engine skips
+    a failing alternative faster on a character set than on a case-folded literal.
+    """
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = len(word) < 3  # end of a word: must it end the text's word too?
+
+    def emit(node: dict[str, Any]) -> str:
+        if node.get("") is False:
+            return ""  # a long word ends here: any continuation will do
+        alternatives = [
+            f"[{char}{char.upper()}]{emit(child)}" for char, child in sorted(node.items()) if char
+        ]
+        if "" in node:
+            alternatives.append("(?![A-Za-z])")
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    return emit(tree)

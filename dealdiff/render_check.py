@@ -164,6 +164,8 @@ def render_sarif(result: CheckResult) -> str:
                         "rules": rules,
                     }
                 },
+                # Columns count characters (code points), as everywhere in dealdiff.
+                "columnKind": "unicodeCodePoints",
                 "results": [_sarif_result(f, index) for f in result.findings]
                 + [_sarif_result(f, index) for f in result.suppressed],
                 "artifacts": [{"location": {"uri": _uri(p)}} for p in result.files],

@@ -148,8 +148,7 @@ class Classifier:
         encoded, merged_at = encode_span(
             self.text, start, end, self.rules.word_classes, merged
         )
-        tokens = encoded.tokens
-        values = {i: by_start[tokens[i].start] for i in merged_at if tokens[i].start in by_start}
+        values = {i: by_start[at] for i, at in merged_at if at in by_start}
         return encoded, values
 
     def apply(

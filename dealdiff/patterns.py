@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 from importlib import resources
 
@@ -39,7 +40,7 @@ BUILTIN_CLASSES = frozenset(
 _TOKEN_RE = re.compile(
     r"\[[\s*\-_.xX]*\]"  # redaction marks: [***], [ * ], [__]
     r"|[A-Za-z0-9]+(?:[-'’.&/][A-Za-z0-9]+)*"
-    r"|[^\sA-Za-z0-9]"
+    r"|[^\sA-Za-z0-9#]"
 )
 _CAP, _NUM, _REDACTED, _PUNCT = ("CAP",), ("NUM",), ("REDACTED",), ("PUNCT",)
 
@@ -57,14 +58,36 @@ class Token(NamedTuple):
     classes: tuple[str, ...] = ()
 
 
-@attrs.frozen
 class Encoded:
-    """A sentence's tokens and their encoding, with the map back to token indices."""
+    """A sentence's encoding for pattern matching, with the map back to its tokens.
 
-    tokens: tuple[Token, ...]
-    string: str
-    offsets: tuple[int, ...]  # where each token starts in ``string``
-    present: frozenset[str] = frozenset()  # every word and class of the sentence
+    ``tokens`` (with their source offsets) are built only when asked for: most candidate
+    sentences match no pattern, and for those the encoded string is all that is needed.
+    """
+
+    __slots__ = ("string", "offsets", "present", "_tokens", "_make")
+
+    def __init__(
+        self,
+        string: str,
+        offsets: Sequence[int],
+        present: frozenset[str] = frozenset(),
+        *,
+        tokens: Sequence[Token] | None = None,
+        make: Callable[[], list[Token]] | None = None,
+    ) -> None:
+        self.string = string
+        self.offsets = offsets  # where each token starts in ``string``
+        self.present = present  # every word and class of the sentence
+        self._tokens = tuple(tokens) if tokens is not None else None
+        self._make = make
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        if self._tokens is None:
+            assert self._make is not None
+            self._tokens = tuple(self._make())
+        return self._tokens
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Token indices ``[i, j)`` covered by the encoded range ``[start, end)``."""
@@ -110,6 +133,7 @@ def _plain_tokens(
 
 
 _TokenInfo = tuple[str, tuple[str, ...], str]
+_MERGED_SPACE = re.compile(r"\s+")
 
 
 @functools.lru_cache(maxsize=16)
@@ -150,74 +174,73 @@ def encode_span(
     end: int,
     classify: Callable[[str], tuple[str, ...]],
     merged: Iterable[tuple[int, int, tuple[str, ...]]] = (),
-) -> tuple[Encoded, list[int]]:
-    """``encode(tokenize(...))`` in one pass, and the token index of each merged range used.
+) -> tuple[Encoded, list[tuple[int, int]]]:
+    """``encode(tokenize(...))`` for the classifier's inner loop, and where merged ranges went.
 
-    This is the classifier's inner loop, written for speed: one regex scan, a memo per
-    distinct token, and the set of words and classes gathered per distinct token.
+    Returns the encoding and, for each merged range used, ``(token index, range start)``.
+    Written for speed: ``findall`` splits the text in C, each distinct token is classified
+    once per process, and token objects are made only if a pattern matches.
     """
     info = _token_info(classify)
-    finditer = _TOKEN_RE.finditer
-    tokens: list[Token] = []
-    parts: list[str] = []
-    offsets: list[int] = []
-    kinds: dict[str, _TokenInfo] = {}
-    merged_at: list[int] = []
-    pos = 0
+    findall = _TOKEN_RE.findall
+    pieces: list[str] = []
+    raws: list[str] = []
+    segments: list[tuple[int, int, tuple[str, int, tuple[str, ...]] | None]] = []
+    merged_at: list[tuple[int, int]] = []
+    extra: dict[str, tuple[str, ...]] = {}
     cursor = start
-
-    def plain(a: int, b: int) -> None:
-        nonlocal pos
-        for m in finditer(text, a, b):
-            raw = m.group()
-            found = kinds.get(raw)
-            if found is None:
-                found = kinds[raw] = info(raw)
-            if not found[0]:
-                continue
-            s_, e_ = m.span()
-            tokens.append(Token(found[0], s_, e_, found[1]))
-            offsets.append(pos)
-            parts.append(found[2])
-            pos += len(found[2])
-
     for m_start, m_end, m_classes in sorted(merged):
         if m_start < cursor or m_end > end:
             continue
-        plain(cursor, m_start)
-        word = re.sub(r"\s+", "_", text[m_start:m_end].lower().replace("#", ""))
-        merged_at.append(len(tokens))
-        piece = _piece(word, m_classes)
-        tokens.append(Token(word, m_start, m_end, m_classes))
-        offsets.append(pos)
-        parts.append(piece)
-        pos += len(piece)
-        kinds[word] = (word, m_classes, piece)
+        if m_start > cursor:
+            found = findall(text, cursor, m_start)
+            raws.extend(found)
+            segments.append((cursor, m_start, None))
+        word = _MERGED_SPACE.sub("_", text[m_start:m_end].lower().replace("#", ""))
+        merged_at.append((len(raws), m_start))
+        raws.append("\0")  # a placeholder: merged tokens are encoded below
+        segments.append((m_start, m_end, (word, m_end, m_classes)))
+        extra[word] = m_classes
         cursor = m_end
-    plain(cursor, end)
+    if cursor < end:
+        raws.extend(findall(text, cursor, end))
+        segments.append((cursor, end, None))
+    merged_pieces = iter([_piece(w, c) for (_, _, w_c) in segments if w_c for w, _, c in [w_c]])
+    pieces = [info(raw)[2] if raw != "\0" else next(merged_pieces) for raw in raws]
+    offsets = [0, *itertools.accumulate(map(len, pieces))][:-1]
     present: set[str] = set()
-    for word, classes, _ in kinds.values():
+    for raw in set(raws):
+        if raw != "\0":
+            word, classes, _ = info(raw)
+            present.add(word)
+            present.update(classes)
+    for word, classes in extra.items():
         present.add(word)
         present.update(classes)
-    encoded = Encoded(tuple(tokens), "".join(parts), tuple(offsets), frozenset(present))
+
+    def make() -> list[Token]:
+        tokens: list[Token] = []
+        for a, b, merged_token in segments:
+            if merged_token is not None:
+                word, m_end, classes = merged_token
+                tokens.append(Token(word, a, m_end, classes))
+                continue
+            for m in _TOKEN_RE.finditer(text, a, b):
+                word, classes, _ = info(m.group())
+                tokens.append(Token(word, m.start(), m.end(), classes))
+        return tokens
+
+    encoded = Encoded("".join(pieces), offsets, frozenset(present), make=make)
     return encoded, merged_at
 
 
 def encode(tokens: Iterable[Token]) -> Encoded:
     """Encode tokens as `` word#CLASS#…#`` runs for pattern matching."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    pos = 0
     toks = tuple(tokens)
-    present: set[str] = set()
-    for tok in toks:
-        present.add(tok.word)
-        present.update(tok.classes)
-        piece = f" {tok.word}#{'#'.join(tok.classes)}#" if tok.classes else f" {tok.word}#"
-        offsets.append(pos)
-        parts.append(piece)
-        pos += len(piece)
-    return Encoded(toks, "".join(parts), tuple(offsets), frozenset(present))
+    pieces = [_piece(tok.word, tok.classes) for tok in toks]
+    offsets = [0, *itertools.accumulate(map(len, pieces))][:-1]
+    present = {tok.word for tok in toks} | {c for tok in toks for c in tok.classes}
+    return Encoded("".join(pieces), offsets, frozenset(present), tokens=toks)
 
 
 class PatternError(ValueError):

@@ -7,17 +7,21 @@ How the text is cut, in order:
 
 1. **Page furniture** (:meth:`Segmenter.furniture`): lines that are only a page number (``3``,
    ``-3-``, ``- 3 -``, ``Page 3``, ``Page 3 of 12``, ``3 of 12``, a lower-case roman numeral), rules
-   of ``-``/``_``/``=``, form feeds, and lines of 3 to 100 characters repeated exactly at least
-   three times (running headers and footers; lines ending in ``.:;,``, lines with ``*`` and lines
-   that start like a section number are never taken for headers).
+   of ``-``/``_``/``=``, form feeds, and running headers and footers: a line of 3 to 100
+   characters next to a blank line, a page number, a form feed or an end of the text, whose
+   stripped text stands so at least three times (not if it ends in ``.:;,``, holds ``*``, has no
+   capital, or starts like a section number).
 2. **Regions**: blank lines and furniture cut the text into regions; no sentence crosses a region
-   boundary. One exception keeps a sentence whole across a page break: when the text before the
-   break does not end in ``.?!:;``, is not in capitals, the next text starts with a lower-case
-   word that is not a list marker, and the break holds furniture or at least two blank lines
-   (a page break whose furniture was stripped), the two sides stay one region. Such a sentence
-   span then contains the furniture; :meth:`Segmenter.masked` blanks it out. A region longer than
-   ``MAX_REGION`` characters (no blank line for pages) is cut at the last line ending in
-   ``.?!;:`` in its second half (else any newline, else a space), so every lookup stays bounded.
+   boundary. One exception keeps a sentence whole across a page break: when the break holds
+   furniture or at least two blank lines (a page break whose furniture was stripped), the text
+   before it does not end in ``.?!:;`` and is not in capitals, and the text after it starts with
+   a lower-case word that is not a list label (or, after a dangling lower-case word such as
+   "the", with any word that starts no section and no capitals line), the two sides stay one
+   region, and the sentence span contains the furniture (:meth:`Segmenter.masked` blanks it
+   out). A single blank line always ends a sentence. A region longer than ``MAX_REGION``
+   characters (no blank line for pages) is cut in its second half: at the last sentence end
+   (rule 4), else the last line ending in ``.?!:;``, else as for the sentence cap (rule 5), so
+   that every lookup stays bounded.
 3. **Units**: inside a region, a line starting with a section number (``2.1``, ``2.``,
    ``(a)``, ``a.``, ``iv)``, ``Section 3.``, ``ARTICLE IV``, ``Exhibit A``) starts a new unit; a
    heading line (a number with only a title, or a short line in capitals or Title Case standing
@@ -28,11 +32,20 @@ How the text is cut, in order:
    ``Sec.``, ``e.g.``, months, ...), after dotted initials (``J.R.``, ``p.m.``), after a single
    capital initial (``J. Smith``) unless a label word precedes it (``Exhibit A. The``), in
    ``...`` or dot leaders, inside ``[...]``, or inside the line's own section number
-   (``2. The``). A number before the full stop does end a sentence (``Section 4.2. The``).
+   (``2. The``). A number before the full stop does end a sentence (``Section 4.2. The``). A
+   list label after a full stop opens the next sentence (``... in writing. b. The Buyer``).
 5. **Cap**: a sentence longer than ``CAP`` (1,500) characters is cut into pieces of at most
    ``CAP`` characters, from its start: each cut is the last ``;`` in the window between a third
    of the cap and the cap, else the last ``:``, else the last ``, and`` / ``, or``, else the last
    newline, else the last comma, else the last space, else exactly at the cap.
+6. **Sections**: a number starts a section only at the start of a line, and only if the line
+   before is finished (``.?!:;,``), ends in a connective (``and``, ``or``) or a capitalised word,
+   or is blank; a list label such as ``(a)`` may also follow an unfinished line unless it reads
+   as a wrapped reference (``Section 2.1\n(a) above``). Numbers are normalised (``ARTICLE IV``
+   -> ``4``, ``Section 3.`` -> ``3``, ``EXHIBIT A`` -> ``Exhibit A``) and list labels nest under
+   the last number (``2.1``, then ``(b)`` -> ``2.1(b)``, then ``(ii)`` -> ``2.1(b)(ii)``; ``(i)``
+   right after ``(h)`` is a letter). :meth:`Segmenter.section_at` is the last section started at
+   or before the offset.
 
 Costs: ``Segmenter(text)`` stores the text. The first lookup makes a few compiled-regex passes
 over the whole text (furniture, blank lines; sections on the first section lookup). A sentence
@@ -55,7 +68,7 @@ __all__ = ["CAP", "MAX_REGION", "Section", "Segmenter"]
 #: Longest sentence span returned, in characters.
 CAP = 1500
 #: Longest region segmented at once; longer blank-line-free stretches are cut (see above).
-MAX_REGION = 5000
+MAX_REGION = 3000
 
 _CACHE_REGIONS = 4096
 _CLOSERS = "\"'”’)]"
@@ -88,6 +101,7 @@ _REFERENCE_FOLLOWERS = frozenset(
 )
 
 _SPACE = re.compile(r"\s*")
+_NOT_SPACE = re.compile(r"\S")
 _BLANK_RUN = re.compile(r"\n(?:[^\S\n]*\n)+")
 _PAGE_FURNITURE = (
     r"(?i:page)[^\S\n]*-?[^\S\n]*\d{1,4}[^\S\n]*-?(?:[^\S\n]*of[^\S\n]*\d{1,4})?"
@@ -96,17 +110,27 @@ _PAGE_FURNITURE = (
     r"|[ivxl]{1,6}"
     r"|[-_=][-_= ]{3,}[-_=]"
 )
-_FURNITURE_LINE = r"(?:^|(?<=\f))[^\S\n\f]*(?P<f>{alts})[^\S\n\f]*(?=\f|$)"
+# A pattern led by one literal character lets the regex engine skip ahead at C speed (a leading
+# alternation or character class does not), so line starts are tried as three patterns.
+_PAGE_LINE_BODY = r"[^\S\n\f]*(?P<f>" + _PAGE_FURNITURE + r")[^\S\n\f]*(?=[\n\f]|\Z)"
+_PAGE_AT_START = re.compile(_PAGE_LINE_BODY)
+_PAGE_AFTER_NEWLINE = re.compile("\n" + _PAGE_LINE_BODY)
+_PAGE_AFTER_FORM_FEED = re.compile("\f" + _PAGE_LINE_BODY)
 _PAGE_LINE = re.compile(r"[^\S\n]*(?:" + _PAGE_FURNITURE + r")[^\S\n]*\Z")
+_CONTENT_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")
 _SENTENCE_END = re.compile(r"[.?!]+[\"'”’)\]]*(?=\s)")
-_SAFE_BREAK = re.compile(r"[.?!;:][\"'”’)\]]*[^\S\n]*\n")
+# A list label inside a line, after a full stop: "... in writing. b. The Buyer ...".
+_INLINE_LABEL = re.compile(r"(?:[a-z]{1,2}|[ivxlc]{2,6})[.)][^\S\n]+[A-Z\"“(]")
+_LABEL_TOKEN = re.compile(r"[a-z]{1,2}\)?|[ivxlc]{2,6}\)?")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LOWER_MARKER = re.compile(r"(?:\(?(?:[a-z]|([a-z])\1|[ivxlc]{2,6})[.)]|o[^\S\n]{2,}|o\t)(?=\s)")
 _MARKER_HINT = re.compile(
     r"[(\d]|[A-Za-z]{1,6}[.)]|(?:ARTICLE|Article|SECTION|Section|SEC\.|Sec\.|EXHIBIT|Exhibit"
     r"|SCHEDULE|Schedule|ANNEX|Annex|APPENDIX|Appendix|ATTACHMENT|Attachment)\s"
 )
-_MARKER_SCAN = re.compile(r"(?m)(?:^|(?<=\f))[^\S\n\f]*(?=" + _MARKER_HINT.pattern + ")")
+_MARKER_SCAN_FIRST = re.compile(r"[^\S\n\f]*(?=" + _MARKER_HINT.pattern + ")")
+_MARKER_SCAN = re.compile("\n" + _MARKER_SCAN_FIRST.pattern)
+_MARKER_SCAN_FORM_FEED = re.compile("\f" + _MARKER_SCAN_FIRST.pattern)
 _MARKER = re.compile(
     r"""
     (?:
@@ -127,6 +151,7 @@ _SUFFIX = re.compile(r"\(([a-zA-Z0-9]{1,4})\)")
 _LEAD_SEPARATORS = " \t\r\f\v-–—:."
 _CAPS_HEADING = re.compile(r"[A-Z0-9&'’,;/\-(). ]*[A-Z0-9)]")
 _WORD = re.compile(r"\S+")
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 _TITLE_WORD = re.compile(r"[A-Z0-9][\w'’&/\-]*")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -258,15 +283,19 @@ class Segmenter:
         'Acme shall pay the\\n\\n  \\n\\nfee to Beta.'
         """
         self._layout()
-        chars = list(self._text[start:end])
+        parts: list[str] = []
+        position = start
         k = max(0, bisect.bisect_right(self._furniture_starts, start) - 1)
         for f_start, f_end in self._furniture[k:]:
             if f_start >= end:
                 break
-            for i in range(max(f_start, start), min(f_end, end)):
-                if not chars[i - start].isspace():
-                    chars[i - start] = " "
-        return "".join(chars)
+            if f_end <= position:
+                continue
+            parts.append(self._text[position : max(position, f_start)])
+            parts.append(_NOT_SPACE.sub(" ", self._text[max(position, f_start) : min(f_end, end)]))
+            position = min(f_end, end)
+        parts.append(self._text[position:end])
+        return "".join(parts)
 
     # ----------------------------------------------------------------------------- layout
 
@@ -276,10 +305,11 @@ class Segmenter:
             return
         self._laid_out = True
         text = self._text
-        self._furniture = self._find_furniture()
+        blank_runs = [m.span() for m in _BLANK_RUN.finditer(text)]
+        self._furniture = self._find_furniture(blank_runs)
         self._furniture_starts = [s for s, _ in self._furniture]
 
-        pieces = [(m.start(), m.end(), False) for m in _BLANK_RUN.finditer(text)]
+        pieces = [(s, e, False) for s, e in blank_runs]
         pieces.extend((s, e, True) for s, e in self._furniture)
         pieces.sort()
         gaps: list[list[int]] = []  # [start, end, has_furniture]
@@ -309,29 +339,46 @@ class Segmenter:
         self._region_starts = starts
         self._region_ends = ends
 
-    def _find_furniture(self) -> list[tuple[int, int]]:
+    def _find_furniture(self, blank_runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         text = self._text
-        alternatives = [_PAGE_FURNITURE]
-        headers = self._running_headers()
-        if headers:
-            alternatives.append("|".join(re.escape(h) for h in headers))
-        pattern = re.compile("(?m)" + _FURNITURE_LINE.format(alts="|".join(alternatives)) + r"|\f")
-        spans: list[tuple[int, int]] = []
-        for m in pattern.finditer(text):
-            if m.group("f") is None:
-                spans.append(m.span())
-            else:
-                spans.append(m.span("f"))
-        return spans
+        first = _PAGE_AT_START.match(text)
+        spans = [first.span("f")] if first else []
+        spans.extend(m.span("f") for m in _PAGE_AFTER_NEWLINE.finditer(text))
+        spans.extend(m.span("f") for m in _PAGE_AFTER_FORM_FEED.finditer(text))
+        form_feed = text.find("\f")
+        while form_feed >= 0:
+            spans.append((form_feed, form_feed + 1))
+            form_feed = text.find("\f", form_feed + 1)
+        spans.extend(self._running_headers(blank_runs, spans))
+        return sorted(set(spans))
 
-    def _running_headers(self) -> list[str]:
-        """Lines repeated at least three times that look like page headers or footers."""
+    def _running_headers(
+        self, blank_runs: list[tuple[int, int]], pages: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """Spans of running headers and footers.
+
+        A header is a line of 3 to 100 characters next to a blank line, a page number, a form
+        feed or an end of the text, whose stripped text is found so at least three times; at
+        most the 50 most repeated texts are taken.
+        """
+        text = self._text
+        candidates: dict[int, int] = {}  # line start -> line end
+        for run_start, run_end in blank_runs:
+            self._add_line(run_start - 1, candidates)
+            self._add_line(run_end, candidates)
+        for page_start, page_end in pages:
+            line_start = text.rfind("\n", max(0, page_start - 200), page_start)
+            self._add_line(line_start - 1, candidates)
+            self._add_line(text.find("\n", page_end, page_end + 200) + 1, candidates)
+        self._add_line(0, candidates)
+        self._add_line(len(text) - 1, candidates)
+        stripped: dict[int, str] = {}
         counts: collections.Counter[str] = collections.Counter()
-        for line, count in collections.Counter(self._text.split("\n")).items():
-            if count >= 3 and len(line) <= 200:
-                stripped = line.strip()
-                if 3 <= len(stripped) <= 100:
-                    counts[stripped] += count
+        for line_start, line_end in candidates.items():
+            line = text[line_start:line_end].strip()
+            if 3 <= len(line) <= 100:
+                stripped[line_start] = line
+                counts[line] += 1
         headers = [
             line
             for line, count in counts.items()
@@ -342,9 +389,29 @@ class Segmenter:
             and not _PAGE_LINE.match(line)
             and not _MARKER_HINT.match(line)
         ]
-        # Longest first, so that a header never matches only a prefix of a longer one.
-        headers.sort(key=lambda h: (-len(h), h))
-        return headers[:200]
+        chosen = set(sorted(headers, key=lambda h: (-counts[h], h))[:50])
+        spans = []
+        for line_start, line in stripped.items():
+            if line in chosen:
+                start = _skip(text, line_start)
+                spans.append((start, start + len(line)))
+        return spans
+
+    def _add_line(self, offset: int, lines: dict[int, int]) -> None:
+        """Record the line holding ``offset`` if it is at most 200 characters long."""
+        text = self._text
+        if not 0 <= offset < len(text) or text[offset] == "\n":
+            return
+        low = max(0, offset - 200)
+        start = text.rfind("\n", low, offset) + 1
+        if start == 0 and low > 0:
+            return
+        end = text.find("\n", offset, offset + 200)
+        if end < 0:
+            if offset + 200 < len(text):
+                return
+            end = len(text)
+        lines[start] = end
 
     def _joins(self, gap_start: int, gap_end: int, has_furniture: bool) -> bool:
         """Whether a sentence runs on across this break (a page break inside a paragraph)."""
@@ -379,11 +446,11 @@ class Segmenter:
         text = self._text
         while end - start > MAX_REGION:
             low, high = start + MAX_REGION // 2, start + MAX_REGION
-            cut = -1
-            for m in _SAFE_BREAK.finditer(text, low, high):
-                cut = m.end()
+            cut = self._last_sentence_end(low, high, end)
             if cut < 0:
-                cut = text.rfind("\n", low, high) + 1 or text.rfind(" ", low, high) + 1 or high
+                cut = self._safe_break(low, high)
+            if cut < 0:
+                cut = self._cap_cut(low, high)
             gap = self._joined_gap_at(cut)
             piece_end, next_start = (gap[0], gap[1]) if gap else (cut, cut)
             piece_end = self._rstrip(piece_end, start)
@@ -397,6 +464,44 @@ class Segmenter:
         if start < end:
             starts.append(start)
             ends.append(end)
+
+    def _last_sentence_end(self, low: int, high: int, end: int) -> int:
+        """Just after the last full stop in [low, high) that ends a sentence by rule 4, or -1.
+
+        The number that starts a line ("2. The") is skipped, as it is when segmenting.
+        """
+        text = self._text
+        position = high
+        while True:
+            # Walk back from full stop to full stop with C-speed rfind: no per-match Python work.
+            position = max(text.rfind(mark, low, position) for mark in ".?!")
+            if position < 0:
+                return -1
+            while position > low and text[position - 1] in ".?!":
+                position -= 1
+            m = _SENTENCE_END.match(text, position, high)
+            if m is None or not self._ends_sentence(m, low):
+                continue
+            after = _skip(text, m.end(), end)
+            if after >= end or not self._opens_sentence(after):
+                continue
+            line_start = _skip(text, text.rfind("\n", low, m.start()) + 1 or low, m.start())
+            marker = self._marker_info(line_start) if line_start > low else None
+            if marker is None or marker.end <= m.start():
+                return m.end()
+
+    def _safe_break(self, low: int, high: int) -> int:
+        """Just after the last newline in [low, high) whose line ends in ``.?!;:``, or -1."""
+        text = self._text
+        newline = text.rfind("\n", low, high)
+        while newline >= 0:
+            k = self._rstrip(newline, low)
+            while k > low and text[k - 1] in _CLOSERS:
+                k -= 1
+            if k > low and text[k - 1] in _TERMINAL:
+                return newline + 1
+            newline = text.rfind("\n", low, newline)
+        return -1
 
     # ----------------------------------------------------------------------------- regions
 
@@ -412,19 +517,23 @@ class Segmenter:
         return spans, self._cache_starts[index]
 
     def _segment_region(self, start: int, end: int) -> list[tuple[int, int]]:
-        lines = self._lines(start, end)
+        text = self._text
+        lines, joined = self._lines(start, end)
+        markers = [self._marker_info(s) if _MARKER_HINT.match(text, s) else None for s, _ in lines]
         # (unit start, unit end, first offset where a full stop may end a sentence, own unit)
         units: list[tuple[int, int, int, bool]] = []
         previous_own = False
         for i, (line_start, line_end) in enumerate(lines):
-            marker = self._marker_info(line_start)
+            marker = markers[i]
             if marker is not None:
                 # "2.1 The Licensor" wrapped onto "hereby grants ..." is no title line.
-                own = marker.bare and not (
-                    i + 1 < len(lines) and self._text[lines[i + 1][0]].islower()
+                own = marker.bare and not (i + 1 < len(lines) and text[lines[i + 1][0]].islower())
+            elif line_end - line_start <= 80 and len(lines) > 1:
+                own = (i == 0 or previous_own or self._finished(lines[i - 1])) and (
+                    self._is_heading_line(lines, i, markers)
                 )
             else:
-                own = self._is_heading_line(lines, i, previous_own)
+                own = False
             if i == 0 or marker is not None or own or previous_own:
                 units.append((line_start, line_end, marker.end if marker else line_start, own))
             else:
@@ -435,22 +544,25 @@ class Segmenter:
         out: list[tuple[int, int]] = []
         for unit_start, unit_end, body, own in units:
             if own:
-                self._emit(unit_start, unit_end, out)
+                self._emit(unit_start, unit_end, out, joined)
                 continue
             sentence_start = unit_start
-            for m in _SENTENCE_END.finditer(self._text, body, unit_end):
-                after = _skip(self._text, m.end(), unit_end)
+            for m in _SENTENCE_END.finditer(text, body, unit_end):
+                after = _skip(text, m.end(), unit_end)
                 if after >= unit_end or not self._opens_sentence(after):
                     continue
-                if self._joined_gap_at(m.start()) or not self._ends_sentence(m, unit_start):
+                if (joined and self._joined_gap_at(m.start())) or not self._ends_sentence(
+                    m, unit_start
+                ):
                     continue
-                self._emit(sentence_start, m.end(), out)
+                self._emit(sentence_start, m.end(), out, joined)
                 sentence_start = after
-            self._emit(sentence_start, unit_end, out)
+            self._emit(sentence_start, unit_end, out, joined)
         return out
 
-    def _lines(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Stripped content lines of a region, skipping the insides of joined page breaks."""
+    def _lines(self, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
+        """Stripped content lines of a region, skipping the insides of joined page breaks, and
+        whether there were any."""
         text = self._text
         pieces: list[tuple[int, int]] = []
         k = bisect.bisect_left(self._joined_starts, start)
@@ -460,39 +572,37 @@ class Segmenter:
             position = self._joined[k][1]
             k += 1
         pieces.append((position, end))
+        if len(pieces) == 1:
+            return [m.span(1) for m in _CONTENT_LINE.finditer(text, start, end)], False
         lines: list[tuple[int, int]] = []
         for piece_start, piece_end in pieces:
-            position = piece_start
-            while position < piece_end:
-                newline = text.find("\n", position, piece_end)
-                if newline < 0:
-                    newline = piece_end
-                line_start = _skip(text, position, newline)
-                line_end = self._rstrip(newline, line_start)
-                if line_start < line_end:
-                    lines.append((line_start, line_end))
-                position = newline + 1
-        return lines
+            lines += [m.span(1) for m in _CONTENT_LINE.finditer(text, piece_start, piece_end)]
+        return lines, True
 
-    def _is_heading_line(self, lines: list[tuple[int, int]], i: int, previous_own: bool) -> bool:
-        """A short capitals or Title Case line standing between finished sentences."""
+    def _finished(self, line: tuple[int, int]) -> bool:
+        """Whether the line ends in ``.?!:;`` (before closing quotes and brackets)."""
+        text = self._text
+        k = line[1]
+        while k > line[0] and text[k - 1] in _CLOSERS:
+            k -= 1
+        return text[k - 1] in _TERMINAL
+
+    def _is_heading_line(
+        self, lines: list[tuple[int, int]], i: int, markers: list[_Marker | None]
+    ) -> bool:
+        """A short capitals or Title Case line (standing after a finished line) that is followed
+        by a new start rather than by its own continuation."""
         line_start, line_end = lines[i]
-        if line_end - line_start > 80 or len(lines) == 1:
-            return False
         line = self._text[line_start:line_end]
         caps = _is_caps(line)
         if not caps and not _is_title(line):
             return False
         if line[-1] in ",;" or (not caps and line[-1] in _TERMINAL):
             return False
-        if i > 0 and not previous_own:
-            last = self._text[lines[i - 1][0] : lines[i - 1][1]].rstrip(_CLOSERS)[-1:]
-            if not last or last not in _TERMINAL:
-                return False
         if i + 1 < len(lines):
-            next_start, next_end = lines[i + 1]
-            if self._marker_info(next_start) is not None:
+            if markers[i + 1] is not None:
                 return True
+            next_start, next_end = lines[i + 1]
             first = self._text[next_start]
             if not (first.isupper() or first.isdigit() or first in _OPENERS):
                 return False
@@ -502,7 +612,9 @@ class Segmenter:
 
     def _opens_sentence(self, offset: int) -> bool:
         char = self._text[offset]
-        return char.isupper() or char.isdigit() or char in _OPENERS
+        if char.isupper() or char.isdigit() or char in _OPENERS:
+            return True
+        return _INLINE_LABEL.match(self._text, offset) is not None
 
     def _ends_sentence(self, m: re.Match[str], low: int) -> bool:
         """Whether the punctuation matched at ``m`` ends a sentence (see the module rules)."""
@@ -523,11 +635,21 @@ class Segmenter:
         if len(token) == 1 and token.isupper():
             label = words[-2].lower() if len(words) >= 2 else ""
             return label in _LABEL_WORDS
+        if _LABEL_TOKEN.fullmatch(token):
+            # "... this Agreement. b. The Buyer": the "b." opens the next sentence.
+            if len(words) < 2:
+                return False
+            previous = words[-2].rstrip(_CLOSERS)[-1:]
+            return not previous or previous not in _TERMINAL
         return True
 
-    def _emit(self, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    def _emit(self, start: int, end: int, out: list[tuple[int, int]], joined: bool) -> None:
         """Append the trimmed span, cut into pieces of at most CAP characters."""
-        start, end = self._trim(start, end)
+        if joined:
+            start, end = self._trim(start, end)
+        else:
+            start = _skip(self._text, start, end)
+            end = self._rstrip(end, start)
         while end - start > CAP:
             cut = self._cap_cut(start + CAP // 3, start + CAP)
             piece = self._trim(start, cut)
@@ -605,8 +727,12 @@ class Segmenter:
         text = self._text
         sections: list[Section] = []
         stack: list[tuple[str, str]] = []
-        for m in _MARKER_SCAN.finditer(text):
-            line_start = m.end()
+        first = _MARKER_SCAN_FIRST.match(text)
+        line_starts = [first.end()] if first else []
+        line_starts.extend(m.end() for m in _MARKER_SCAN.finditer(text))
+        line_starts.extend(m.end() for m in _MARKER_SCAN_FORM_FEED.finditer(text))
+        line_starts.sort()
+        for line_start in line_starts:
             region = bisect.bisect_right(self._region_starts, line_start) - 1
             if region < 0 or line_start >= self._region_ends[region]:
                 continue
@@ -675,8 +801,8 @@ class Segmenter:
     def _context_allows(self, line_start: int, list_label: bool, rest: str) -> bool:
         """Whether the line before allows a section number here (not mid-sentence wrap).
 
-        A list label such as ``(a)`` may follow an unfinished line ("shall not sell\n(a) in
-        the Territory"), but not a reference ("Section 2.1\n(a) above").
+        A list label such as ``(a)`` may follow an unfinished line ("shall not sell\\n(a) in
+        the Territory"), but not a reference ("Section 2.1\\n(a) above").
         """
         text = self._text
         k = line_start
@@ -737,7 +863,7 @@ def _skip(text: str, position: int, end: int | None = None) -> int:
 
 
 def _is_caps(line: str) -> bool:
-    return line.isupper() and sum(1 for char in line if char.isalpha()) >= 2
+    return line.isupper() and _TWO_LETTERS.search(line) is not None
 
 
 def _is_title(line: str) -> bool:
@@ -767,7 +893,7 @@ def _heading_of(rest: str) -> tuple[str | None, bool]:
                 if _is_caps(candidate):
                     return candidate, not rest[end + 1 :].strip()
             elif follows == "  " and _is_caps(run[:end]) and not run[end - 1].isdigit():
-                return run[:end].strip(), False
+                return run[:end].rstrip(" ."), False
     words: list[str] = []
     for k, word in enumerate(_WORD.finditer(rest)):
         stripped = word.group().rstrip(".")

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         f"input:   {args.files} term files, {size / 1024:.0f} KiB, "
         f"{len(result.findings)} findings ({result.summary()})"
     )
-    print(f"command: {' '.join(command[:-4])} check DIR --no-config --format json")
+    print(f"command: {' '.join(command[:-5])} check DIR --no-config --format json")
     rows = [
         ("dealdiff check (CLI, whole process)", cli_times),
         ("dealdiff.check() in process", lib_times),

@@ -547,7 +547,7 @@ class _Builder:
         /,
         **values: Any,
     ) -> None:
-        lines = self.text.splitlines()
+        lines = self.text.split("\n")
         rest = len(lines[pos.line - 1]) - pos.column + 1 if pos.line <= len(lines) else 1
         width = max(1, min(pos.end - pos.start, rest))
         self.problems.append(
@@ -985,7 +985,8 @@ def _fast_nodes(text: str) -> list[Any] | None:
 
 
 _FIRST_LINE = re.compile(
-    r"(?:agreement\s+\"|date\s+\d{4}-|party\s+[\"A-Za-z_]|(?:"
+    r"(?:agreement\s+\"|date\s+\d{4}-\d\d-\d\d\s*(?:\#|$)"
+    r"|party\s+(?:\"[^\"]*\"|[A-Za-z_]\w*)\s*(?:=|\#|$)|(?:"
     + "|".join(sorted(TERM_CLASSES))
     + r")\s*\{)"
 )

@@ -36,13 +36,14 @@ from typing import Any
 
 import attrs
 
+from . import config
 from .checkrules import Severity, check_rules
 from .errors import RulesError
 from .policy import Policy, policy_from_data
 
 __all__ = ["Pair", "CheckConfig", "CONFIG_FILE", "find_config", "load_config", "config_from_text"]
 
-CONFIG_FILE = "dealdiff.toml"
+CONFIG_FILE = config.CONFIG_FILE
 _CHECK_KEYS = {"fail-on", "drift-severity", "ignore", "severity"}
 
 
@@ -122,15 +123,9 @@ def config_from_text(text: str, origin: str) -> CheckConfig:
 
 
 def find_config(start: str | os.PathLike[str] = ".") -> str | None:
-    """``dealdiff.toml`` in ``start`` or the nearest parent, stopping at a repository root."""
-    here = Path(start).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / CONFIG_FILE
-        if candidate.is_file():
-            return os.path.relpath(candidate)
-        if (folder / ".git").exists():
-            return None
-    return None
+    """``dealdiff.toml`` in ``start`` or the nearest parent, relative to the working folder."""
+    found = config.find_config(start)
+    return os.path.relpath(found) if found is not None else None
 
 
 def load_config(path: str | os.PathLike[str] | None) -> CheckConfig:

@@ -54,6 +54,42 @@ def corpus(argv: list[str]) -> tuple[str, list[Path]]:
     return "seeds repeated", files
 
 
+def stages(files: list[Path], texts: list[str], mb: float) -> None:
+    """CPU seconds of each stage of the classifier, over the same corpus."""
+    from dealdiff.classify import Classifier
+    from dealdiff.parties import find_parties
+    from dealdiff.ruleset import default_rules
+
+    rules = default_rules()
+    clock = time.process_time
+    spent = dict.fromkeys(
+        ["parties", "cue scan + sentences", "values + tokens (encode)", "rules (patterns)"], 0.0
+    )
+    count = 0
+    for text in texts:
+        t0 = clock()
+        parties = find_parties(text)
+        classifier = Classifier(rules, text, parties)
+        t1 = clock()
+        candidates = classifier.candidates()
+        t2 = clock()
+        spent["parties"] += t1 - t0
+        spent["cue scan + sentences"] += t2 - t1
+        count += len(candidates)
+        for start, end, cued in candidates:
+            t0 = clock()
+            encoded, values = classifier.encode(start, end)
+            t1 = clock()
+            for type_rules in cued:
+                classifier.apply(type_rules, encoded, values, start, end)
+            t2 = clock()
+            spent["values + tokens (encode)"] += t1 - t0
+            spent["rules (patterns)"] += t2 - t1
+    print(f"stages ({count} candidate sentences):")
+    for name, seconds in spent.items():
+        print(f"  {name:28s} {seconds:6.2f} s  {mb / seconds:7.1f} MB/s")
+
+
 def main(argv: list[str]) -> int:
     name, files = corpus(argv)
     texts = [f.read_text("utf-8") for f in files]
@@ -85,6 +121,8 @@ def main(argv: list[str]) -> int:
     lib = time.process_time() - t0
     print(f"dealdiff parse, in process:          {mb / lib:7.2f} MB/s ({lib:.2f} s, "
           f"{terms} terms)  ratio to baseline {base / lib:.2f}")
+
+    stages(files, texts, mb)
 
     cmd = [sys.executable, "-m", "dealdiff", "parse", "--format", "jsonl", *map(str, files)]
     before = os.times()

@@ -159,9 +159,17 @@ def _token_info(classify: Callable[[str], tuple[str, ...]]) -> Callable[[str], _
         found = (word, classes, _piece(word, classes))
         if len(memo) < 200_000:
             memo[raw] = found
+            pieces[raw] = found[2]
         return found
 
+    pieces = _piece_memo(classify)
     return info
+
+
+@functools.lru_cache(maxsize=16)
+def _piece_memo(classify: Callable[[str], tuple[str, ...]]) -> dict[str, str]:
+    """Raw token -> its encoding, filled by :func:`_token_info` (never holds the placeholder)."""
+    return {}
 
 
 def _piece(word: str, classes: tuple[str, ...]) -> str:
@@ -206,7 +214,11 @@ def encode_span(
         raws.extend(findall(text, cursor, end))
         segments.append((cursor, end, None))
     merged_pieces = iter([_piece(w, c) for (_, _, w_c) in segments if w_c for w, _, c in [w_c]])
-    pieces = [info(raw)[2] if raw != "\0" else next(merged_pieces) for raw in raws]
+    # Most tokens were seen before: a dict lookup in C, and the classifier only for new ones.
+    known = _piece_memo(classify).get
+    pieces = [
+        known(raw) or (info(raw)[2] if raw != "\0" else next(merged_pieces)) for raw in raws
+    ]
     offsets = [0, *itertools.accumulate(map(len, pieces))][:-1]
     present: set[str] = set()
     for raw in set(raws):

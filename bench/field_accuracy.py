@@ -35,7 +35,8 @@ def same(got: object, want: str) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    data = Path(argv[0]) if argv else ROOT.parent / "shared" / "data" / "cuad-dev"
+    positional = [a for a in argv if not a.startswith("--")]
+    data = Path(positional[0]) if positional else ROOT.parent / "shared" / "data" / "cuad-dev"
     rows = [json.loads(line) for line in LABELS.read_text("utf-8").splitlines() if line]
     cache: dict[str, object] = {}
     right, total, typed = Counter[str](), Counter[str](), 0
@@ -73,4 +74,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main([a for a in sys.argv[1:] if a != "--wrong"] + (["--wrong"] if "--wrong" in sys.argv else [])))
+    sys.exit(main(sys.argv[1:]))

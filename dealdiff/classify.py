@@ -32,6 +32,31 @@ _CAPITALISED = re.compile(r"[A-Z][\w&'â€™\-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w&'â€
 _PARTY = ("PARTY",)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f]*\n")
+_FALLBACK = re.compile(r"_\d+$")
+#: A fixed field value that names the party other than the one the clause binds.
+OTHER_PARTY = "@other"
+_SIDES = (("grantor", "holder"), ("payee", "payer"), ("provider", "committer"))
+_AGENT_ROLES = frozenset({"holder", "grantor", "payer", "payee", "committer", "provider"})
+_LEAD_IN = re.compile(
+    r"^(?:(?:if|when|whenever|where|upon|during|in|on|after|before|unless|subject|provided|"
+    r"notwithstanding|thereafter|however|further|furthermore|additionally|also|then|each|"
+    r"both|either|neither|such|this|that|these|those|all|any|and|or|but|as)\s+)+",
+    re.I,
+)
+_NOT_AGENT = re.compile(
+    r"^(?:agreement|section|article|schedule|exhibit|annex|appendix|term|territory|products?|"
+    r"services?|royalt(?:y|ies)|fees?|payments?|amounts?|sales|revenues?|licen[cs]es?|rights?|"
+    r"options?|notice|it|they|which|who|he|she|party|parties|nothing|none|nobody|anyone|"
+    r"everyone|other|others|[a-z])$",
+    re.I,
+)
+_NOT_PLACE = re.compile(
+    r"^(?:agreement|contract|contract year|year|section|article|schedule|exhibit|annex|appendix|"
+    r"term|initial term|renewal term|effective date|products?|services?|program|plan|field|"
+    r"accordance|addition|connection|respect|writing|advance|particular|part|whole|event|"
+    r"case|order|lieu|force|effect|good faith|[A-Z]\w*\s+(?:agreement|date|period|year))$",
+    re.I,
+)
 _WORLDWIDE = re.compile(r"\bworld(?:\s*-?\s*wide)?\b|\ball countries\b|\bglobal(?:ly)?\b", re.I)
 
 
@@ -198,18 +223,31 @@ class Classifier:
         names = {f.name: f for f in attrs.fields(cls)}
         roles = dict(found)
         for name, pattern in field_patterns.items():
-            if name in roles:
+            role = _FALLBACK.sub("", name)  # "holder_2" is a second, looser try at "holder"
+            if role in roles:
                 continue
             extra = pattern.search(encoded)
-            if extra and name in extra:
-                roles[name] = extra[name]
+            if extra and role in extra:
+                roles[role] = extra[role]
+        # set = { holder = "@other" }: the clause binds one party (the grantor) and protects
+        # the other party of a two-party agreement, whatever else the sentence names.
+        other = {r for r, v in cons.fixed.items() if v == OTHER_PARTY}
+        fixed = {r: v for r, v in cons.fixed.items() if r not in other}
         kwargs: dict[str, Any] = {}
         for role, (i, j) in roles.items():
             if role in names and role not in cons.fixed and j > i:
                 value = self.field_value(cls, role, encoded.tokens[i:j], values, i)
                 if value is not None:
                     kwargs.update(value)
-        kwargs.update(cons.fixed)
+        keys = set(self.party_keys.values())
+        left = keys - {v for v in kwargs.values() if isinstance(v, str)}
+        for role in other:
+            if role not in kwargs and len(keys) == 2 and len(left) == 1:
+                kwargs[role] = next(iter(left))
+        kwargs.update(fixed)
+        for bound, other_side in _SIDES:  # a clause binds one party for the benefit of another
+            if kwargs.get(bound) is not None and kwargs.get(bound) == kwargs.get(other_side):
+                del kwargs[bound]
         start, end = self.block(start, end, found[""], encoded)
         return cls(
             status=cons.status,
@@ -269,13 +307,17 @@ class Classifier:
                 period = parse_period(raw)
             return {role: period} if period is not None else None
         if "tuple" in kind:
+            if _NOT_PLACE.match(_tidy(raw)):
+                return None
             defined = self.definitions.get(_tidy(raw).lower())
             if defined:  # "the Territory" means what the agreement defines it as
                 raw = defined
             if _WORLDWIDE.search(raw):
                 return {role: ("worldwide",)}
             parts = [_tidy(p) for p in _SPLIT_TERRITORY.split(raw)]
-            return {role: tuple(p for p in parts if p)}
+            # "in this Agreement", "in a Contract Year": a capitalised word is not a place
+            places = tuple(p for p in parts if p and not _NOT_PLACE.match(p))
+            return {role: places} if places else None
         if len(tokens) == 1 and "PARTY" in tokens[0].classes:
             key = self.party_keys.get(raw.lower())
             if key:
@@ -284,6 +326,14 @@ class Classifier:
         if party is not None:
             return {role: self.party_keys[raw.lower()]}
         tidy = _tidy(raw)
+        if role in _AGENT_ROLES and tidy:
+            # A name the fallback patterns read off capitalised words: "If Acme exercises"
+            # names Acme; "Royalties shall be paid" names nobody.
+            tidy = _LEAD_IN.sub("", tidy)
+            if self.party_re is not None and self.party_re.fullmatch(tidy):
+                return {role: self.party_keys[tidy.lower()]}
+            if not tidy or _NOT_AGENT.match(tidy):
+                return None
         if role == "subject" and tidy:
             # A subject that names a defined term is that term, however it is worded:
             # "each New Model developed by OpenAI" and "every New Model" are "New Model".

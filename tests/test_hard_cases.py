@@ -2,7 +2,7 @@
 
 A case is a short agreement written for this project. Its ``#!`` header lines state what
 the parser must find: ``#! TYPE STATUS field=value ...`` (a term of that type and status
-whose fields have those values), or ``#! absent TYPE STATUS`` (no such term at all).
+whose fields have those values; a list is written comma-separated), or ``#! absent TYPE STATUS`` (no such term at all).
 The header lines are blanked before parsing, so offsets stay those of the file.
 """
 
@@ -28,6 +28,8 @@ def _same(got: Any, want: str) -> bool:
     value = getattr(got, "value", got)
     if isinstance(value, Decimal):
         return value == Decimal(want)
+    if isinstance(value, tuple):  # territory=Canada,Mexico
+        return ",".join(map(str, value)) == want
     return str(value) == want
 
 

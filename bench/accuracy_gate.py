@@ -21,22 +21,41 @@ RECORD = Path(__file__).with_name("accuracy.json")
 def main(argv: list[str]) -> int:
     data = Path(argv[0]).resolve()
     scorer = data.parent.parent / "tools" / "cuad_score.py"
-    cmd = [sys.executable, str(scorer), str(data), "--json", "--",
-           sys.executable, "-m", "dealdiff", "parse", "--format", "jsonl"]
+    cmd = [
+        sys.executable,
+        str(scorer),
+        str(data),
+        "--json",
+        "--",
+        sys.executable,
+        "-m",
+        "dealdiff",
+        "parse",
+        "--format",
+        "jsonl",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     print(proc.stdout, end="")
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
         print(f"accuracy gate: scorer failed with exit {proc.returncode}")
         return 1
-    report = next(json.loads(l) for l in proc.stdout.splitlines() if l.startswith("{"))
+    report = next(json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{"))
     if report.get("missing"):
         print(f"accuracy gate: {report['missing']} contracts had no output")
         return 1
     if "--update" in argv:
-        RECORD.write_text(json.dumps({"paragraph": report["paragraph"],
-                                      "contract": report["contract"],
-                                      "mb_per_s": report["mb_per_s"]}, indent=2) + "\n")
+        RECORD.write_text(
+            json.dumps(
+                {
+                    "paragraph": report["paragraph"],
+                    "contract": report["contract"],
+                    "mb_per_s": report["mb_per_s"],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
         print(f"accuracy gate: recorded figures in {RECORD}")
         return 0
     record = json.loads(RECORD.read_text())
@@ -45,8 +64,10 @@ def main(argv: list[str]) -> int:
         floor = record["paragraph"][typ][2] - TOLERANCE
         flag = "ok" if f1 >= floor else "DROPPED"
         failed |= f1 < floor
-        print(f"accuracy gate: {typ:20s} paragraph F1 {f1:.3f} (recorded "
-              f"{record['paragraph'][typ][2]:.3f}, floor {floor:.3f}) {flag}")
+        print(
+            f"accuracy gate: {typ:20s} paragraph F1 {f1:.3f} (recorded "
+            f"{record['paragraph'][typ][2]:.3f}, floor {floor:.3f}) {flag}"
+        )
     return 1 if failed else 0
 
 

@@ -95,8 +95,10 @@ def main(argv: list[str]) -> int:
     texts = [f.read_text("utf-8") for f in files]
     size = sum(len(f.read_bytes()) for f in files)
     mb = size / 1e6
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; corpus: {name}, {len(files)} files, {mb:.1f} MB")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; corpus: {name}, {len(files)} files, {mb:.1f} MB"
+    )
 
     # CPU time of this process: other work on the machine does not skew the ratio.
     t0 = time.process_time()
@@ -107,8 +109,10 @@ def main(argv: list[str]) -> int:
                 if KEYWORDS.search(line):
                     hits += 1
     base = time.process_time() - t0
-    print(f"baseline keyword regex, line by line: {mb / base:7.2f} MB/s ({base:.2f} s, "
-          f"{hits} matching lines)")
+    print(
+        f"baseline keyword regex, line by line: {mb / base:7.2f} MB/s ({base:.2f} s, "
+        f"{hits} matching lines)"
+    )
 
     from dealdiff.agreement import parse_agreement
     from dealdiff.ruleset import default_rules
@@ -119,8 +123,10 @@ def main(argv: list[str]) -> int:
     for f, text in zip(files, texts, strict=True):
         terms += len(parse_agreement(text, source=str(f)).terms)
     lib = time.process_time() - t0
-    print(f"dealdiff parse, in process:          {mb / lib:7.2f} MB/s ({lib:.2f} s, "
-          f"{terms} terms)  ratio to baseline {base / lib:.2f}")
+    print(
+        f"dealdiff parse, in process:          {mb / lib:7.2f} MB/s ({lib:.2f} s, "
+        f"{terms} terms)  ratio to baseline {base / lib:.2f}"
+    )
 
     stages(files, texts, mb)
 
@@ -134,8 +140,10 @@ def main(argv: list[str]) -> int:
     if proc.returncode not in (0, 1):
         print(proc.stderr[-2000:])
         return 1
-    print(f"dealdiff parse, whole process (CPU): {mb / whole:7.2f} MB/s ({whole:.2f} s)  "
-          f"ratio to baseline {base / whole:.2f}")
+    print(
+        f"dealdiff parse, whole process (CPU): {mb / whole:7.2f} MB/s ({whole:.2f} s)  "
+        f"ratio to baseline {base / whole:.2f}"
+    )
     return 0
 
 

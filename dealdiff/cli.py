@@ -165,7 +165,11 @@ def _explain_lines(source: str, text: str, rules: RuleSet) -> Iterator[str]:
 @output_option
 @handle_errors
 def parse(
-    files: tuple[str, ...], fmt: str, explain: bool, rules_paths: tuple[str, ...], output: str | None
+    files: tuple[str, ...],
+    fmt: str,
+    explain: bool,
+    rules_paths: tuple[str, ...],
+    output: str | None,
 ) -> None:
     """Extract the deal terms of agreement FILES (``-`` reads standard input).
 
@@ -406,8 +410,13 @@ def check_command(
 )
 @click.option("--by-rule", is_flag=True, help="Also list each rule's right and wrong paragraphs.")
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="text (a table); json (the figures as one JSON object).",
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text (a table); json (the figures as one JSON object).",
 )
 @rules_option
 @output_option

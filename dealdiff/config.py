@@ -60,6 +60,6 @@ def rules_paths(config: str | os.PathLike[str] | None) -> list[str]:
         raise RulesError(f"[rules] has unknown keys: {', '.join(sorted(unknown))}", file=name)
     paths = table.get("paths", [])
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
-        raise RulesError('[rules] paths must be a list of strings', file=name)
+        raise RulesError("[rules] paths must be a list of strings", file=name)
     base = Path(name).parent
     return [os.path.normpath(base / p) for p in paths]

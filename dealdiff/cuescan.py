@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from re import _parser as sre_parse  # the regex parser, public as sre_parse until 3.11
 from typing import Generic, TypeVar
-
-try:  # Python 3.11 moved the regex parser; both names exist there.
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 __all__ = ["CueScanner", "anchor_of"]
 

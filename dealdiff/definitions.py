@@ -10,8 +10,8 @@ import re
 
 __all__ = ["find_definitions"]
 
-_Q_OPEN = "[\"“]"
-_Q_CLOSE = "[\"”]"
+_Q_OPEN = '["“]'
+_Q_CLOSE = '["”]'
 # `"Territory" means ...` / `"Territory" shall mean ...` / `"Territory": ...`, up to the end
 # of the sentence or clause.
 _MEANS = re.compile(

@@ -260,7 +260,9 @@ def _positive(term: Term) -> bool:
     return not term.negative and scored_type(term.type.value) in SCORED_TYPES
 
 
-def _why_missed(ttype: str, start: int, end: int, candidates: Sequence[Candidate]) -> tuple[str, ...]:
+def _why_missed(
+    ttype: str, start: int, end: int, candidates: Sequence[Candidate]
+) -> tuple[str, ...]:
     reasons: list[str] = []
     for cand in candidates:
         if cand.start >= end or cand.end <= start:
@@ -348,7 +350,8 @@ def evaluate(
 def render_report(report: Report) -> str:
     """The score table, in the layout of CUAD's scoring script.
 
-    >>> r = Report({"exclusivity": Counts(1, 0, 1)}, {"exclusivity": Counts(1, 0, 0)}, (), 1, 10, 1.0)
+    >>> one = {"exclusivity": Counts(1, 0, 1)}
+    >>> r = Report(one, {"exclusivity": Counts(1, 0, 0)}, (), 1, 10, 1.0)
     >>> print(render_report(r).splitlines()[1])
     exclusivity              1.00   0.50   0.67       1.00   1.00   1.00
     """

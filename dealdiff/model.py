@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from decimal import Decimal
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import attrs
@@ -132,9 +132,7 @@ class Term:
 
     def fields(self) -> dict[str, Any]:
         """The meaningful fields (those that take part in equality), by name."""
-        return {
-            f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.eq
-        }
+        return {f.name: getattr(self, f.name) for f in attrs.fields(type(self)) if f.eq}
 
 
 @attrs.frozen(kw_only=True)
@@ -142,9 +140,7 @@ class Exclusivity(Term):
     type = TermType.EXCLUSIVITY
     identity = ("holder", "subject")
 
-    status: str = attrs.field(
-        default=ExclusivityStatus.EXCLUSIVE, converter=ExclusivityStatus
-    )
+    status: str = attrs.field(default=ExclusivityStatus.EXCLUSIVE, converter=ExclusivityStatus)
     holder: str | None = None
     grantor: str | None = None
     subject: str | None = None

@@ -14,8 +14,8 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple
 from importlib import resources
+from typing import NamedTuple
 
 import attrs
 import lark
@@ -216,9 +216,7 @@ def encode_span(
     merged_pieces = iter([_piece(w, c) for (_, _, w_c) in segments if w_c for w, _, c in [w_c]])
     # Most tokens were seen before: a dict lookup in C, and the classifier only for new ones.
     known = _piece_memo(classify).get
-    pieces = [
-        known(raw) or (info(raw)[2] if raw != "\0" else next(merged_pieces)) for raw in raws
-    ]
+    pieces = [known(raw) or (info(raw)[2] if raw != "\0" else next(merged_pieces)) for raw in raws]
     offsets = [0, *itertools.accumulate(map(len, pieces))][:-1]
     present: set[str] = set()
     for raw in set(raws):

@@ -37,7 +37,14 @@ __all__ = ["Construction", "Veto", "TypeRules", "RuleSet", "load_rules", "defaul
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CLASSIFICATION_KEYS = {
-    "classes", "macros", "skip", "type", "cues", "construction", "veto", "fields"
+    "classes",
+    "macros",
+    "skip",
+    "type",
+    "cues",
+    "construction",
+    "veto",
+    "fields",
 }
 _RULE_KEYS = {"id", "description", "pattern", "status", "type", "set", "also", "unless"}
 
@@ -243,7 +250,9 @@ class _Loader:
             raise self.error(origin, raw, f"{rid}: a 'status' is required", rid)
         return rid
 
-    def compile(self, origin: str, raw: str, rid: str, source: str, known: frozenset[str]) -> Pattern:
+    def compile(
+        self, origin: str, raw: str, rid: str, source: str, known: frozenset[str]
+    ) -> Pattern:
         try:
             return compile_pattern(source, known, self.macros)
         except PatternError as exc:
@@ -273,7 +282,9 @@ class _Loader:
                 try:
                     cls(status=status)
                 except ValueError:
-                    raise self.error(origin, raw, f"{rid}: status {status!r} is not valid", rid)
+                    raise self.error(
+                        origin, raw, f"{rid}: status {status!r} is not valid", rid
+                    ) from None
                 fixed = entry.get("set", {})
                 names = {f.name for f in attrs.fields(cls)}
                 for key in fixed:

@@ -139,9 +139,7 @@ def agreement_to_dict(agreement: Agreement) -> dict[str, Any]:
         "source": agreement.source,
         "title": agreement.title,
         "date": encode_value(agreement.date),
-        "parties": [
-            {"name": p.name, "aliases": list(p.aliases)} for p in agreement.parties
-        ],
+        "parties": [{"name": p.name, "aliases": list(p.aliases)} for p in agreement.parties],
         "terms": [term_to_dict(t) for t in agreement.terms],
     }
 

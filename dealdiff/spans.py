@@ -46,9 +46,10 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         starts = self._starts
         if starts is None:
-            starts = self._starts = [0, *itertools.accumulate(
-                len(line) + 1 for line in self._text.split("\n")
-            )][:-1]
+            starts = self._starts = [
+                0,
+                *itertools.accumulate(len(line) + 1 for line in self._text.split("\n")),
+            ][:-1]
         line = bisect.bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
 

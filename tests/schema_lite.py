@@ -71,5 +71,3 @@ def schema_errors(
                 yield from schema_errors(value, sub["then"], root, path)
         else:
             yield from schema_errors(value, sub, root, path)
-
-

@@ -18,9 +18,29 @@ CUES = [
     (r"non-?exclusiv", "exclusivity"),
     (r"\bsole\s+source", "exclusivity"),
 ]
-WORDS = ["at", "least", "royalty", "royalties", "first", "refusal", "offer", "call", "put",
-         "option", "non-exclusive", "nonexclusive", "exclusive", "sole", "source", "console",
-         "that", "flat", "\n", ",", "  "]
+WORDS = [
+    "at",
+    "least",
+    "royalty",
+    "royalties",
+    "first",
+    "refusal",
+    "offer",
+    "call",
+    "put",
+    "option",
+    "non-exclusive",
+    "nonexclusive",
+    "exclusive",
+    "sole",
+    "source",
+    "console",
+    "that",
+    "flat",
+    "\n",
+    ",",
+    "  ",
+]
 
 
 def brute_force(text: str) -> list[tuple[int, str]]:

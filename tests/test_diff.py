@@ -20,8 +20,8 @@ from typing import Any
 
 import attrs
 import pytest
-from schema_lite import schema_errors
 from click.testing import CliRunner
+from schema_lite import schema_errors
 
 import dealdiff
 from dealdiff.cli import cli

@@ -66,7 +66,9 @@ def test_scores_paragraphs_and_contracts(tmp_path: Path) -> None:
 
 def test_missed_label_is_a_false_negative_with_a_reason(tmp_path: Path) -> None:
     s, e = _span("Each party shall keep")
-    labels = _write(tmp_path, [{"contract": "a.txt", "type": "minimum_commitment", "start": s, "end": e}])
+    labels = _write(
+        tmp_path, [{"contract": "a.txt", "type": "minimum_commitment", "start": s, "end": e}]
+    )
     report = evaluate(load_labels(labels))
     assert report.paragraph["minimum_commitment"] == Counts(0, 0, 1)
     (miss,) = [m for m in report.misses if m.kind == "fn"]
@@ -76,7 +78,10 @@ def test_missed_label_is_a_false_negative_with_a_reason(tmp_path: Path) -> None:
 def test_contract_only_lines_and_cloud_alias(tmp_path: Path) -> None:
     labels = _write(
         tmp_path,
-        [{"contract": "a.txt"}, {"contract": "a.txt", "type": "cloud_commitment", "start": 0, "end": 5}],
+        [
+            {"contract": "a.txt"},
+            {"contract": "a.txt", "type": "cloud_commitment", "start": 0, "end": 5},
+        ],
     )
     loaded = load_labels(labels)
     assert len(loaded.contracts) == 1 and loaded.labels[0].type == "minimum_commitment"
@@ -150,9 +155,22 @@ def test_agrees_with_cuad_score_on_a_dev_sample(tmp_path: Path) -> None:
         with open(CUAD / fname, encoding="utf-8") as src, open(data / fname, "w") as dst:
             dst.writelines(line for line in src if json.loads(line)["contract"] in keep)
     proc = subprocess.run(
-        [sys.executable, str(SCORER), str(data), "--json", "--",
-         sys.executable, "-m", "dealdiff", "parse", "--format", "jsonl"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(SCORER),
+            str(data),
+            "--json",
+            "--",
+            sys.executable,
+            "-m",
+            "dealdiff",
+            "parse",
+            "--format",
+            "jsonl",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     theirs = next(json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{"))
     ours = evaluate(load_labels(data / "labels.jsonl")).as_dict()

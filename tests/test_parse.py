@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, ROOT, SEEDS, seed_files
 
 import dealdiff
 from dealdiff.cli import cli
 from dealdiff.serialize import agreement_from_dict, agreement_to_dict
-
-from conftest import DATA, ROOT, SEEDS, seed_files
 
 GOLDEN = DATA / "parse"
 UPDATE = os.environ.get("DEALDIFF_UPDATE_GOLDEN") == "1"

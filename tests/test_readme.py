@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from dealdiff.cli import cli
-from conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
 COMMANDS = [

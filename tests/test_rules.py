@@ -56,13 +56,24 @@ def test_user_rules_override_by_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message", "line"),
     [
-        ('type = "exclusivity"\n[[construction]]\nid = "Bad Id"\npattern = "EXCL"\n',
-         "rule id 'Bad Id': a stable kebab-case id is required", 3),
-        ('type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "NOPE"\n'
-         'status = "exclusive"\n', "x-y: unknown token class NOPE", 4),
+        (
+            'type = "exclusivity"\n[[construction]]\nid = "Bad Id"\npattern = "EXCL"\n',
+            "rule id 'Bad Id': a stable kebab-case id is required",
+            3,
+        ),
+        (
+            'type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "NOPE"\n'
+            'status = "exclusive"\n',
+            "x-y: unknown token class NOPE",
+            4,
+        ),
         ('type = "nonsense"\n', "unknown term type 'nonsense'", 1),
-        ('type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "EXCL"\n'
-         'status = "maybe"\n', "x-y: status 'maybe' is not valid", 3),
+        (
+            'type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "EXCL"\n'
+            'status = "maybe"\n',
+            "x-y: status 'maybe' is not valid",
+            3,
+        ),
         ("classes = [", "invalid TOML", 1),
     ],
 )

@@ -133,10 +133,4 @@ def load_config(path: str | os.PathLike[str] | None) -> CheckConfig:
     if path is None:
         return CheckConfig()
     name = os.fspath(path)
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RulesError(exc.strerror or str(exc), file=name) from None
-    except UnicodeDecodeError:
-        raise RulesError("not UTF-8 text", file=name) from None
-    return config_from_text(text, name)
+    return config_from_text(config.read_config_text(name), name)

@@ -18,9 +18,20 @@ from pathlib import Path
 
 from .errors import RulesError
 
-__all__ = ["CONFIG_FILE", "find_config", "rules_paths"]
+__all__ = ["CONFIG_FILE", "find_config", "read_config_text", "rules_paths"]
 
 CONFIG_FILE = "dealdiff.toml"
+
+
+def read_config_text(path: str | os.PathLike[str]) -> str:
+    """The text of a configuration, rules or policy file; RulesError when unreadable."""
+    name = os.fspath(path)
+    try:
+        return Path(name).read_text("utf-8")
+    except OSError as exc:
+        raise RulesError(exc.strerror or str(exc), file=name) from None
+    except UnicodeDecodeError:
+        raise RulesError("not UTF-8 text", file=name) from None
 
 
 def find_config(start: str | os.PathLike[str] = ".") -> Path | None:
@@ -45,11 +56,7 @@ def rules_paths(config: str | os.PathLike[str] | None) -> list[str]:
         return []
     name = os.fspath(config)
     try:
-        data = tomllib.loads(Path(name).read_text("utf-8"))
-    except OSError as exc:
-        raise RulesError(exc.strerror or str(exc), file=name) from None
-    except UnicodeDecodeError:
-        raise RulesError("not UTF-8 text", file=name) from None
+        data = tomllib.loads(read_config_text(name))
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"invalid TOML: {exc}", file=name) from None
     table = data.get("rules", {})

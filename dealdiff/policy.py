@@ -26,7 +26,6 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -34,6 +33,7 @@ from lark import Lark, Token, Transformer, UnexpectedInput
 from lark.exceptions import VisitError
 
 from .checkrules import Severity, check_rules
+from .config import read_config_text
 from .errors import RulesError
 from .model import TERM_CLASSES, Party, Term
 from .termfile import PARTY_FIELDS, field_kind
@@ -444,12 +444,7 @@ def load_policy(paths: Iterable[str | os.PathLike[str]]) -> Policy:
     rules: list[PolicyRule] = []
     for path in paths:
         name = os.fspath(path)
-        try:
-            raw = Path(name).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RulesError(exc.strerror or str(exc), file=name) from None
-        except UnicodeDecodeError:
-            raise RulesError("not UTF-8 text", file=name) from None
+        raw = read_config_text(name)
         try:
             data = tomllib.loads(raw)
         except tomllib.TOMLDecodeError as exc:

@@ -20,7 +20,7 @@ import functools
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -28,12 +28,21 @@ from typing import Any
 
 import attrs
 
+from .config import read_config_text
 from .cuescan import CueScanner
 from .errors import RulesError, caret_context
 from .model import TERM_CLASSES, TermType
 from .patterns import BUILTIN_CLASSES, Pattern, PatternError, compile_pattern
 
-__all__ = ["Construction", "Veto", "TypeRules", "RuleSet", "load_rules", "default_rules"]
+__all__ = [
+    "Construction",
+    "Veto",
+    "TypeRules",
+    "RuleSet",
+    "load_rules",
+    "default_rules",
+    "user_rule_files",
+]
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _CLASSIFICATION_KEYS = {
@@ -345,6 +354,13 @@ def load_rules(extra: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = 
     if builtin:
         for f in _package_files():
             loader.add_file(f"rules/{f.name}", f.read_text("utf-8"))
+    for origin, raw in user_rule_files(extra):
+        loader.add_file(origin, raw)
+    return loader.build()
+
+
+def user_rule_files(extra: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str]]:
+    """``(path, text)`` of each ``*.toml`` in the folders (or each file) of ``extra``."""
     for item in extra:
         path = Path(item)
         files: Iterable[Path]
@@ -355,12 +371,7 @@ def load_rules(extra: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = 
         else:
             raise RulesError("no such rules file or folder", file=str(path))
         for f in files:
-            try:
-                raw = f.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise RulesError(f"cannot read: {exc}", file=str(f)) from None
-            loader.add_file(str(f), raw)
-    return loader.build()
+            yield str(f), read_config_text(f)
 
 
 @functools.cache

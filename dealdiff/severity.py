@@ -18,16 +18,16 @@ import os
 import re
 import string
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .errors import RulesError
 from .model import TERM_CLASSES
+from .ruleset import user_rule_files
 
 __all__ = [
     "Severity",
@@ -334,23 +334,6 @@ def _parse_file(origin: str, raw: str) -> list[SeverityRule]:
     return rules
 
 
-def _user_files(extra: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str]]:
-    for item in extra:
-        path = Path(item)
-        files: Iterable[Path]
-        if path.is_dir():
-            files = sorted(path.glob("*.toml"))
-        elif path.is_file():
-            files = [path]
-        else:
-            raise RulesError("no such rules file or folder", file=str(path))
-        for f in files:
-            try:
-                yield str(f), f.read_text("utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise RulesError(f"cannot read: {exc}", file=str(f)) from None
-
-
 def load_severities(
     extra: Sequence[str | os.PathLike[str]] = (), *, builtin: bool = True
 ) -> SeverityRules:
@@ -364,7 +347,7 @@ def load_severities(
         raw = resources.files("dealdiff.rules").joinpath("severity.toml").read_text("utf-8")
         rules = _parse_file("rules/severity.toml", raw)
     first: list[SeverityRule] = []
-    for origin, raw in _user_files(extra):
+    for origin, raw in user_rule_files(extra):
         for rule in _parse_file(origin, raw):
             at = next((i for i, r in enumerate(rules) if r.id == rule.id), None)
             if at is not None:

@@ -47,7 +47,7 @@ _NOT_AGENT = re.compile(
     r"^(?:agreement|section|article|schedule|exhibit|annex|appendix|term|territory|products?|"
     r"services?|royalt(?:y|ies)|fees?|payments?|amounts?|sales|revenues?|licen[cs]es?|rights?|"
     r"options?|notice|it|they|which|who|he|she|party|parties|nothing|none|nobody|anyone|"
-    r"everyone|other|others|[a-z])$",
+    r"everyone|other|others|source|[a-z])$",
     re.I,
 )
 _NOT_PLACE = re.compile(

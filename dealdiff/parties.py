@@ -21,8 +21,8 @@ _QUOTE = "[\"“”'‘’]"
 # `("Alias" or "Other")`. Found first; the name is then read backwards from it.
 _MARKER = re.compile(
     rf"\(\s*(?:hereinafter\s+|herein\s+)?(?:referred\s+to\s+)?(?:as\s+)?(?:the\s+)?"
-    rf"{_QUOTE}{{1,2}}(?P<alias>[A-Z][\w&.\- ]{{0,40}}?){_QUOTE}{{1,2}}"
-    rf"(?:\s*(?:or|and)\s+(?:the\s+)?{_QUOTE}{{1,2}}(?P<alias2>[A-Z][\w&.\- ]{{0,40}}?)"
+    rf"{_QUOTE}{{1,2}}(?P<alias>[A-Z][\w&.\- ]{{0,40}}?|we|you){_QUOTE}{{1,2}}"
+    rf"(?:\s*,?\s*(?:or|and)\s+(?:the\s+)?{_QUOTE}{{1,2}}(?P<alias2>[A-Z][\w&.\- ]{{0,40}}?|us|our|your)"
     rf"{_QUOTE}{{1,2}})?\s*\)"
 )
 # The name before a marker: capitalised words, optionally followed by a description
@@ -40,6 +40,7 @@ _NOT_PARTY = re.compile(
     r"Services?|Parties|Party|Contract|Schedule|Exhibit|Amendment|Closing|Date)$",
     re.I,
 )
+_PRONOUNS = frozenset({"we", "you"})
 _ROLE_ALIAS = re.compile(
     r"^(?:Licensee|Licensor|Distributor|Supplier|Customer|Company|Buyer|Seller|Purchaser|Vendor|"
     r"Reseller|Manufacturer|Client|Provider|Franchisee|Franchisor|Sponsor|Agent|Partner|"
@@ -69,13 +70,15 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
         before = head[max(0, m.start() - 300) : m.start()]
         before = re.split(r"[()\"“”;]|\n\s*\n", before)[-1]
         n = _NAME.search(before)
-        if n is None:
-            continue
         alias = re.sub(r"\s+", " ", m.group("alias")).strip()
-        name = _clean_name(n.group("name"))
+        # Franchise agreements name their parties "we" and "you": ("we" or "us"), ("you").
+        pronoun = alias in _PRONOUNS
+        if n is None and not pronoun:
+            continue
+        name = _clean_name(n.group("name")) if n is not None else alias
         if not alias or _NOT_PARTY.match(alias) or alias.lower() in found:
             continue
-        if not (_ENTITY.search(name) or _ROLE_ALIAS.match(alias)):
+        if not (pronoun or _ENTITY.search(name) or _ROLE_ALIAS.match(alias)):
             continue
         aliases = [alias]
         if m.group("alias2"):

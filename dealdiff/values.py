@@ -428,7 +428,7 @@ class _ToValue(Transformer[Token, Any]):
         first = children[0]
         if isinstance(first, Token) and first.type == "CUR_SYM":
             number, *after = children[1:]
-            symbol = first.replace(" ", "")
+            symbol = "".join(first.split())  # "US $", "US\xa0$": any white space
             if after:  # "$5 CAD": the code says which dollar
                 return _priced(number, _code(after[0]), True)
             return _priced(number, _SYMBOLS[symbol], symbol != "$")
@@ -532,7 +532,7 @@ class _FastPaths:
             return None
         symbol, figures1, code1, figures2, figures3, code2 = m.groups()
         if symbol is not None:
-            return Money(_canon(_decimal(figures1)), _SYMBOLS[symbol.replace(" ", "")])
+            return Money(_canon(_decimal(figures1)), _SYMBOLS["".join(symbol.split())])
         if code1 is not None:
             return Money(_canon(_decimal(figures2)), _code(code1))
         return Money(_canon(_decimal(figures3)), _code(code2))

@@ -427,3 +427,10 @@ def bench_values() -> None:
             f" median {1 / times[len(times) // 2]:,.0f}/s, slowest {1 / times[-1]:,.0f}/s"
         )
     assert scan < 200e-6
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\x0c", "\t", "\n"])
+def test_currency_symbols_with_any_white_space(space: str) -> None:
+    """Found by fuzzing: a form feed or no-break space inside "US $" crashed the parser."""
+    assert parse_money(f"US{space}$5 million") == Money(Decimal(5_000_000), "USD")
+    assert [m.kind for m in find_values(f"pay US{space}$5 million now")] == ["money"]

@@ -1,10 +1,12 @@
-"""Field accuracy on 50 CUAD development paragraphs labelled by hand for this project.
+"""Field accuracy on CUAD development paragraphs labelled by hand for this project.
 
-Usage: python bench/field_accuracy.py [DATA_DIR]
+Usage: python bench/field_accuracy.py [DATA_DIR] [--wrong]
 
 tests/data/fields/labels.jsonl holds, for each paragraph, the contract name, its offsets
 and the expected type and fields (status, holder / grantor, payer / payee, committer /
-provider, kind, rate, amount, currency): no contract text. The contracts are read from
+provider, kind, rate, amount, currency): no contract text. Rows marked ``"sample": "random"``
+were drawn at random (seeded) from the gold positive paragraphs, so that the sample is not
+only the paragraphs the rules were written against. The contracts are read from
 DATA_DIR (default ../shared/data/cuad-dev) at run time. For each paragraph where a positive
 term of the expected type overlaps it (the type is right), every expected field is compared
 with the first such term; the figure is the share of fields that are right.

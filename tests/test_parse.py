@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DATA, ROOT, SEEDS, seed_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dealdiff
 from dealdiff.cli import cli
@@ -260,3 +262,60 @@ def test_schema_ships_in_the_package() -> None:
 
     shipped = resources.files("dealdiff").joinpath("schemas/agreement.schema.json")
     assert json.loads(shipped.read_text("utf-8")) == PARSE_SCHEMA
+
+
+JUNK = [
+    "\u2028",
+    "\u00a0",
+    "\ufeff",
+    "\r\n",
+    "\r",
+    "\t",
+    "[***]",
+    "$",
+    "%",
+    "(",
+    ")",
+    '"',
+    "\u201c",
+    "\u2014",
+    "\u0130",
+    "\ufb01",
+    "\x0c",
+    "\n\n",
+    "Section 1.",
+    "(a)",
+    "ARTICLE IV",
+    "exclusive",
+    "royalty of 5%",
+    "minimum",
+    "first refusal",
+    "$[***]",
+    "US$",
+    "\u20ac",
+    "1,000,000",
+    ";",
+    "US\x0c$",
+    "non-",
+    "shall not",
+]
+SEED_TEXTS = [p.read_text("utf-8") for p in seed_files()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(SEED_TEXTS),
+    st.integers(0, 10_000),
+    st.integers(1, 3_000),
+    st.lists(st.tuples(st.integers(0, 3_000), st.sampled_from(JUNK)), max_size=25),
+)
+def test_mutated_text_never_breaks_the_parser(
+    text: str, at: int, size: int, inserts: list[tuple[int, str]]
+) -> None:
+    chunk = list(text[at % len(text) : at % len(text) + size])
+    for where, junk in inserts:
+        chunk.insert(min(where, len(chunk)), junk)
+    mutated = "".join(chunk)
+    for term in dealdiff.parse_text(mutated).terms:
+        assert term.span is not None
+        assert mutated[term.span.start : term.span.end] == term.text

@@ -6,7 +6,7 @@ import json
 import os
 
 from .agreement import parse_agreement
-from .errors import InputError
+from .errors import InputError, caret_context
 from .model import Agreement
 from .serialize import agreement_from_dict
 from .source import read_source
@@ -42,7 +42,11 @@ def load_text(text: str, *, source: str) -> Agreement:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
-                f"invalid JSON: {exc.msg}", file=source, line=exc.lineno, column=exc.colno
+                f"invalid JSON: {exc.msg}",
+                file=source,
+                line=exc.lineno,
+                column=exc.colno,
+                context=caret_context(text, exc.lineno, exc.colno),
             ) from None
         return agreement_from_dict(data, file=source)
     from . import termfile

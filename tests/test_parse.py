@@ -319,3 +319,15 @@ def test_mutated_text_never_breaks_the_parser(
     for term in dealdiff.parse_text(mutated).terms:
         assert term.span is not None
         assert mutated[term.span.start : term.span.end] == term.text
+
+
+def test_malformed_json_input_shows_the_line_with_a_caret(tmp_path: Path) -> None:
+    bad = tmp_path / "old.json"
+    bad.write_text('{"source": "x",\n "terms": [}\n', "utf-8")
+    code, out, err = run("diff", str(bad), str(SEEDS / "software-licence.txt"))
+    assert code == 2 and out == ""
+    assert err == (
+        f"dealdiff: {bad}:2:12: error: invalid JSON: Expecting value\n"
+        ' "terms": [}\n'
+        "           ^\n"
+    )

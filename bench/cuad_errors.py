@@ -44,8 +44,12 @@ def option(argv: list[str], name: str) -> str | None:
 
 
 def main(argv: list[str]) -> int:
-    positional = [a for i, a in enumerate(argv) if not a.startswith("--")
-                  and (i == 0 or argv[i - 1] not in ("--type", "--half", "--rules", "--width"))]
+    positional = [
+        a
+        for i, a in enumerate(argv)
+        if not a.startswith("--")
+        and (i == 0 or argv[i - 1] not in ("--type", "--half", "--rules", "--width"))
+    ]
     data = Path(positional[0]) if positional else DEFAULT
     rules_dir = option(argv, "--rules")
     rules = load_rules([rules_dir]) if rules_dir else default_rules()
@@ -62,18 +66,21 @@ def main(argv: list[str]) -> int:
     only_type, only_half = option(argv, "--type"), option(argv, "--half")
     if "--by-rule" in argv:
         print(f"rules on half {only_half or 'A and B'}")
-        print(render_rules(report.restrict(lambda c: only_half is None or side.get(c) == only_half)), end="")
+        print(
+            render_rules(report.restrict(lambda c: only_half is None or side.get(c) == only_half)),
+            end="",
+        )
     if "--no-errors" in argv:
         return 0
     kinds = {k for k in ("fp", "fn") if f"--{k}" in argv} or {"fp", "fn"}
     chosen = report.restrict(lambda c: only_half is None or side.get(c) == only_half)
     misses = tuple(
-        m for m in chosen.misses
-        if m.kind in kinds and (only_type is None or m.type == only_type)
+        m for m in chosen.misses if m.kind in kinds and (only_type is None or m.type == only_type)
     )
     width = int(option(argv, "--width") or 400)
-    text = render_errors(type(report)(report.paragraph, report.contract, misses, 0, 0, 0.0),
-                         width=width)
+    text = render_errors(
+        type(report)(report.paragraph, report.contract, misses, 0, 0, 0.0), width=width
+    )
     print(text.replace(str(data / "contracts") + "/", ""), end="")
     return 0
 

@@ -50,9 +50,12 @@ def main(argv: list[str]) -> int:
             cache[name] = parse_agreement(text, source=name)
         agreement = cache[name]
         terms = [
-            t for t in agreement.terms  # type: ignore[attr-defined]
-            if not t.negative and scored_type(t.type.value) == row["type"]
-            and t.span.start < row["end"] and t.span.end > row["start"]
+            t
+            for t in agreement.terms  # type: ignore[attr-defined]
+            if not t.negative
+            and scored_type(t.type.value) == row["type"]
+            and t.span.start < row["end"]
+            and t.span.end > row["start"]
         ]
         if not terms:
             continue
@@ -63,11 +66,14 @@ def main(argv: list[str]) -> int:
             if same(getattr(term, field, None), want):
                 right[field] += 1
             else:
-                wrong.append(f"{name}:{row['start']} {row['type']}.{field}: "
-                             f"want {want!r}, got {getattr(term, field, None)!r}")
+                wrong.append(
+                    f"{name}:{row['start']} {row['type']}.{field}: "
+                    f"want {want!r}, got {getattr(term, field, None)!r}"
+                )
     print(f"{len(rows)} labelled paragraphs, {typed} with the type right")
     for field in sorted(total):
-        print(f"  {field:10s} {right[field]:3d} / {total[field]:3d}  {right[field] / total[field]:.0%}")
+        share = right[field] / total[field]
+        print(f"  {field:10s} {right[field]:3d} / {total[field]:3d}  {share:.0%}")
     all_right, all_total = sum(right.values()), sum(total.values())
     print(f"field accuracy: {all_right} / {all_total} = {all_right / max(all_total, 1):.1%}")
     if "--wrong" in argv:

@@ -170,9 +170,7 @@ class Classifier:
                 s, e = start + m.start(), start + m.end()
                 if not any(s < te and e > ts for ts, te in taken):
                     merged.append((s, e, _PARTY))
-        encoded, merged_at = encode_span(
-            self.text, start, end, self.rules.word_classes, merged
-        )
+        encoded, merged_at = encode_span(self.text, start, end, self.rules.word_classes, merged)
         values = {i: by_start[at] for i, at in merged_at if at in by_start}
         return encoded, values
 
@@ -358,7 +356,9 @@ class Classifier:
 
 
 _HEADING_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
-_SMALL_WORDS = frozenset({"and", "or", "of", "the", "to", "for", "in", "on", "a", "an", "by", "with"})
+_SMALL_WORDS = frozenset(
+    {"and", "or", "of", "the", "to", "for", "in", "on", "a", "an", "by", "with"}
+)
 
 
 def _is_heading(sentence: str) -> bool:

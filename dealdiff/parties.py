@@ -22,8 +22,8 @@ _QUOTE = "[\"“”'‘’]"
 _MARKER = re.compile(
     rf"\(\s*(?:hereinafter\s+|herein\s+)?(?:referred\s+to\s+)?(?:as\s+)?(?:the\s+)?"
     rf"{_QUOTE}{{1,2}}(?P<alias>[A-Z][\w&.\- ]{{0,40}}?|we|you){_QUOTE}{{1,2}}"
-    rf"(?:\s*,?\s*(?:or|and)\s+(?:the\s+)?{_QUOTE}{{1,2}}(?P<alias2>[A-Z][\w&.\- ]{{0,40}}?|us|our|your)"
-    rf"{_QUOTE}{{1,2}})?\s*\)"
+    rf"(?:\s*,?\s*(?:or|and)\s+(?:the\s+)?{_QUOTE}{{1,2}}"
+    rf"(?P<alias2>[A-Z][\w&.\- ]{{0,40}}?|us|our|your){_QUOTE}{{1,2}})?\s*\)"
 )
 # The name before a marker: capitalised words, optionally followed by a description
 # (", a Delaware corporation, having its office at ...") that is dropped.

@@ -2,7 +2,8 @@
 
 A case is a short agreement written for this project. Its ``#!`` header lines state what
 the parser must find: ``#! TYPE STATUS field=value ...`` (a term of that type and status
-whose fields have those values; a list is written comma-separated), or ``#! absent TYPE STATUS`` (no such term at all).
+whose fields have those values; a list is written comma-separated), or
+``#! absent TYPE STATUS`` (no such term at all).
 The header lines are blanked before parsing, so offsets stay those of the file.
 """
 
@@ -50,6 +51,6 @@ def test_hard_case(path: Path) -> None:
         wanted = dict(f.split("=", 1) for f in fields)
         matches = [t for ty, st, t in found if ty == ttype and st == status]
         assert matches, f"no {ttype} {status} term in {path.name}: {found}"
-        assert any(
-            all(_same(getattr(t, k), v) for k, v in wanted.items()) for t in matches
-        ), [{k: getattr(t, k) for k in wanted} for t in matches]
+        assert any(all(_same(getattr(t, k), v) for k, v in wanted.items()) for t in matches), [
+            {k: getattr(t, k) for k in wanted} for t in matches
+        ]

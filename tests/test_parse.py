@@ -327,7 +327,5 @@ def test_malformed_json_input_shows_the_line_with_a_caret(tmp_path: Path) -> Non
     code, out, err = run("diff", str(bad), str(SEEDS / "software-licence.txt"))
     assert code == 2 and out == ""
     assert err == (
-        f"dealdiff: {bad}:2:12: error: invalid JSON: Expecting value\n"
-        ' "terms": [}\n'
-        "           ^\n"
+        f'dealdiff: {bad}:2:12: error: invalid JSON: Expecting value\n "terms": [}}\n           ^\n'
     )

@@ -109,27 +109,7 @@ def tokenize(
     become one token each, so ``Microsoft Corporation`` or ``twenty percent (20%)`` is a
     single PARTY or PERCENT token.
     """
-    tokens: list[Token] = []
-    pos = start
-    for m_start, m_end, m_classes in sorted(merged):
-        if m_start < pos or m_end > end:
-            continue
-        tokens.extend(_plain_tokens(text, pos, m_start, classify))
-        word = re.sub(r"\s+", "_", text[m_start:m_end].lower().replace("#", ""))
-        tokens.append(Token(word, m_start, m_end, m_classes))
-        pos = m_end
-    tokens.extend(_plain_tokens(text, pos, end, classify))
-    return tokens
-
-
-def _plain_tokens(
-    text: str, start: int, end: int, classify: Callable[[str], tuple[str, ...]]
-) -> Iterable[Token]:
-    info = _token_info(classify)
-    for m in _TOKEN_RE.finditer(text, start, end):
-        word, classes, _ = info(m.group())
-        if word:
-            yield Token(word, m.start(), m.end(), classes)
+    return list(encode_span(text, start, end, classify, merged)[0].tokens)
 
 
 _TokenInfo = tuple[str, tuple[str, ...], str]
@@ -183,7 +163,7 @@ def encode_span(
     classify: Callable[[str], tuple[str, ...]],
     merged: Iterable[tuple[int, int, tuple[str, ...]]] = (),
 ) -> tuple[Encoded, list[tuple[int, int]]]:
-    """``encode(tokenize(...))`` for the classifier's inner loop, and where merged ranges went.
+    """The encoding of ``text[start:end]``, and where each merged range went.
 
     Returns the encoding and, for each merged range used, ``(token index, range start)``.
     Written for speed: ``findall`` splits the text in C, each distinct token is classified
@@ -206,7 +186,7 @@ def encode_span(
             segments.append((cursor, m_start, None))
         word = _MERGED_SPACE.sub("_", text[m_start:m_end].lower().replace("#", ""))
         merged_at.append((len(raws), m_start))
-        raws.append("\0")  # a placeholder: merged tokens are encoded below
+        raws.append("")  # a placeholder (no token is empty): merged tokens are encoded below
         segments.append((m_start, m_end, (word, m_end, m_classes)))
         extra[word] = m_classes
         cursor = m_end
@@ -216,11 +196,11 @@ def encode_span(
     merged_pieces = iter([_piece(w, c) for (_, _, w_c) in segments if w_c for w, _, c in [w_c]])
     # Most tokens were seen before: a dict lookup in C, and the classifier only for new ones.
     known = _piece_memo(classify).get
-    pieces = [known(raw) or (info(raw)[2] if raw != "\0" else next(merged_pieces)) for raw in raws]
+    pieces = [known(raw) or (info(raw)[2] if raw else next(merged_pieces)) for raw in raws]
     offsets = [0, *itertools.accumulate(map(len, pieces))][:-1]
     present: set[str] = set()
     for raw in set(raws):
-        if raw != "\0":
+        if raw:
             word, classes, _ = info(raw)
             present.add(word)
             present.update(classes)

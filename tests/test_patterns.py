@@ -87,3 +87,10 @@ def test_tokens_are_ordered_and_quote_the_source(text: str) -> None:
         assert last <= tok.start < tok.end <= len(text)
         assert text[tok.start : tok.end].strip()
         last = tok.end
+
+
+def test_a_nul_character_is_a_token_like_any_other() -> None:
+    """Found by the property test above: NUL was the merged-token placeholder once."""
+    text = "a \x00 b"
+    tokens = tokenize(text, 0, len(text), classes, [(0, 1, ("PARTY",))])
+    assert [t.word for t in tokens] == ["a", "\x00", "b"]

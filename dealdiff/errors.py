@@ -25,6 +25,21 @@ EXIT_FOUND = 1
 EXIT_ERROR = 2
 
 
+def source_lines(text: str) -> list[str]:
+    """Split ``text`` into the lines that error positions count: only ``\\n`` ends a line.
+
+    ``str.splitlines`` also breaks at form feeds, U+2028 and other separators, which
+    parsers and JSON do not count, so line numbers would point at the wrong text.
+
+    >>> source_lines("a\\r\\nb\\u2028c\\n")
+    ['a', 'b\\u2028c']
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def caret_context(text: str, line: int, column: int, width: int = 1) -> str:
     """Return the 1-based ``line`` of ``text`` with a caret under ``column``.
 
@@ -32,7 +47,7 @@ def caret_context(text: str, line: int, column: int, width: int = 1) -> str:
     b = ?
         ^
     """
-    lines = text.splitlines()
+    lines = source_lines(text)
     if not 1 <= line <= len(lines):
         return ""
     src = lines[line - 1]

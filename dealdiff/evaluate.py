@@ -34,7 +34,7 @@ import attrs
 
 from .agreement import explain_agreement
 from .classify import Candidate
-from .errors import InputError
+from .errors import InputError, source_lines
 from .model import Term
 from .ruleset import RuleSet, default_rules
 from .source import read_source
@@ -113,7 +113,7 @@ def load_labels(path: str | os.PathLike[str]) -> LabelSet:
     contracts: dict[str, None] = {}
     labels: list[Label] = []
     resolved: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(source_lines(text), 1):
         if not line.strip():
             continue
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import attrs
 
+from .errors import source_lines
 from .source import read_source
 
 __all__ = ["IgnoreEntry", "IgnoreProblem", "parse_ignore", "load_ignore", "DEFAULT_IGNORE_FILE"]
@@ -63,7 +64,7 @@ def parse_ignore(text: str, source: str) -> tuple[list[IgnoreEntry], list[Ignore
     """Entries of an ignore file, and the lines that could not be read."""
     entries: list[IgnoreEntry] = []
     problems: list[IgnoreProblem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(source_lines(text), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue

@@ -30,7 +30,7 @@ import attrs
 
 from .config import read_config_text
 from .cuescan import CueScanner
-from .errors import RulesError, caret_context
+from .errors import RulesError, caret_context, source_lines
 from .model import TERM_CLASSES, TermType
 from .patterns import BUILTIN_CLASSES, Pattern, PatternError, compile_pattern
 
@@ -155,7 +155,7 @@ class _Loader:
         column = None
         context = ""
         if line is not None and needle:
-            column = raw.splitlines()[line - 1].find(needle) + 1 + offset
+            column = source_lines(raw)[line - 1].find(needle) + 1 + offset
             context = caret_context(raw, line, column)
         return RulesError(message, file=origin, line=line, column=column, context=context)
 

@@ -35,7 +35,7 @@ from lark.exceptions import UnexpectedToken
 from lark.tree import Meta
 
 from .checkrules import check_rules
-from .errors import InputError, caret_context
+from .errors import InputError, caret_context, source_lines
 from .model import TERM_CLASSES, Agreement, Party, Term
 from .spans import Span
 from .values import Period
@@ -400,7 +400,7 @@ def _syntax_problem(err: UnexpectedInput, text: str) -> Problem:
         if isinstance(token, Token) and token.type == "$END":
             line, column = _end_position(text)
         key = ("syntax", message)
-    lines = text.splitlines()
+    lines = source_lines(text)
     src = lines[line - 1].strip() if 0 < line <= len(lines) else ""
     detail = check_rules()["syntax-error"].format(detail=message)
     return Problem(rule="syntax-error", message=detail, line=line, column=column, key=(*key, src))
@@ -1005,7 +1005,7 @@ def looks_like_termfile(text: str, source: str) -> bool:
     """
     if source.endswith(".terms"):
         return True
-    for line in text.lstrip("\ufeff").splitlines():
+    for line in source_lines(text.lstrip("\ufeff")):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue

@@ -280,6 +280,13 @@ def test_ignore_file_parsing() -> None:
     assert entries[0].expired(dt.date(2027, 1, 1))
 
 
+def test_ignore_file_lines_are_newline_separated() -> None:
+    text = "0123456789abcdef reason with \x0c form feed\nnothex reason\n"
+    entries, problems = parse_ignore(text, ".dealdiffignore")
+    assert [e.reason for e in entries] == ["reason with \x0c form feed"]
+    assert [p.line for p in problems] == [2]
+
+
 def test_expired_entries_stop_suppressing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "a.terms", BAD)

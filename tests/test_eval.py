@@ -176,3 +176,13 @@ def test_agrees_with_cuad_score_on_a_dev_sample(tmp_path: Path) -> None:
     ours = evaluate(load_labels(data / "labels.jsonl")).as_dict()
     assert ours["paragraph"] == theirs["paragraph"]
     assert ours["contract"] == theirs["contract"]
+
+
+def test_labels_split_on_newlines_only(tmp_path: Path) -> None:
+    # A JSON string may hold U+2028; it must not split the line.
+    (tmp_path / "a\u2028b.txt").write_text(TEXT, "utf-8")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"contract": "a\u2028b.txt"}\n{"contract": "missing.txt"}\n', "utf-8")
+    with pytest.raises(InputError) as err:
+        load_labels(labels)
+    assert err.value.line == 2

@@ -319,3 +319,13 @@ def test_parse_format_terms_reads_back_to_the_same_terms(path: Path) -> None:
     assert again.terms == parsed.terms
     assert (again.title, again.date, again.parties) == (parsed.title, parsed.date, parsed.parties)
     assert [t.section for t in again.terms] == [t.section for t in parsed.terms]
+
+
+def test_caret_line_counts_only_newlines() -> None:
+    # U+2028 and form feeds are not line breaks for the grammar, so the context
+    # shown must be the line the error's number names.
+    text = 'revenue_share {\n  rate 5%\n  payer "a\u2028b"\n  stauts x\n}\n'
+    with pytest.raises(InputError) as info:
+        termfile.loads(text, source="x.terms")
+    assert info.value.line == 4
+    assert info.value.render().splitlines()[1] == "  stauts x"

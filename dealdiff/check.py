@@ -126,10 +126,14 @@ def fingerprint(*parts: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
 
-def _path_key(path: str) -> str:
-    """The path as it goes into fingerprints: relative to the working folder, with ``/``."""
+def _path_key(path: str, root: str = ".") -> str:
+    """The path as it goes into fingerprints: relative to ``root``, with ``/``.
+
+    ``root`` is the folder of ``dealdiff.toml`` when there is one, so fingerprints in an
+    ignore file hold whichever folder of the project the check is run from.
+    """
     try:
-        rel = os.path.relpath(os.path.abspath(path))
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
     except ValueError:  # pragma: no cover - another drive on Windows
         rel = path
     return rel.replace(os.sep, "/")
@@ -166,6 +170,11 @@ class _Run:
         self.files: list[str] = []
         self.cache: dict[str, tuple[Agreement | None, TermFile | None, str]] = {}
         self.used: dict[str, int] = {}
+        self.root = os.path.dirname(config.path) if config.path else "."
+
+    def key(self, path: str) -> str:
+        """``path`` as it goes into this run's fingerprints."""
+        return _path_key(path, self.root or ".")
 
     def unique(self, print_: str) -> str:
         """The fingerprint, made unique within the run: repeats get an occurrence number."""
@@ -206,7 +215,7 @@ class _Run:
                 file=file,
                 line=line,
                 column=column,
-                fingerprint=self.unique(fingerprint(rule, _path_key(file), *key)),
+                fingerprint=self.unique(fingerprint(rule, self.key(file), *key)),
                 category=spec.category,
                 context=context,
             )
@@ -421,7 +430,7 @@ class _Run:
                         line=line,
                         column=column,
                         fingerprint=self.unique(
-                            fingerprint(rule.id, _path_key(file), *_identity(term))
+                            fingerprint(rule.id, self.key(file), *_identity(term))
                         ),
                         category="policy",
                         context=(
@@ -452,7 +461,7 @@ class _Run:
             self.add(
                 rule,
                 file=file,
-                key=(_path_key(pair.agreement), _path_key(pair.terms), change.fingerprint),
+                key=(self.key(pair.agreement), self.key(pair.terms), change.fingerprint),
                 where=where,
                 text=text,
                 summary=change.summary.rstrip("."),

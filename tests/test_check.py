@@ -585,3 +585,18 @@ def test_readme_lists_every_built_in_rule() -> None:
     section = _readme_section()
     for rule_id in check_rules():
         assert f"`{rule_id}`" in section, rule_id
+
+
+def test_fingerprints_hold_from_any_folder_of_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Paths in fingerprints are relative to dealdiff.toml's folder, not the working
+    # folder, so an ignore entry written at the root still matches from a subfolder.
+    _write(tmp_path, "dealdiff.toml", "[check]\n")
+    _write(tmp_path, "deals/a.terms", BAD)
+    monkeypatch.chdir(tmp_path)
+    at_root = check(["deals/a.terms"]).findings[0].fingerprint
+    monkeypatch.chdir(tmp_path / "deals")
+    in_sub = check(["a.terms"]).findings[0]
+    assert in_sub.fingerprint == at_root
+    assert in_sub.file == "a.terms"

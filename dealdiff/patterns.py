@@ -243,14 +243,23 @@ class PatternError(ValueError):
 
 @attrs.frozen
 class Pattern:
-    """A compiled pattern: ``regex`` over :class:`Encoded` strings; ``roles`` it captures."""
+    """A compiled pattern: ``expression``, a regex over :class:`Encoded` strings; ``roles``
+    it captures.
+
+    The expression is handed to :mod:`re` on first use: compiling every rule's regex costs
+    more than parsing a short agreement, and a short agreement needs few of them.
+    """
 
     source: str
-    regex: re.Pattern[str]
+    expression: str
     roles: tuple[str, ...]
     #: Words and classes a sentence must contain for the pattern to have a chance: each
     #: set is satisfied by any one of its members. Checked before the regex runs.
     needs: tuple[frozenset[str], ...] = ()
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _regex(self.expression)
 
     def possible(self, encoded: Encoded) -> bool:
         present = encoded.present
@@ -375,11 +384,13 @@ def compile_pattern(
     compiler = _Compiler(known, macros or {})
     regex = compiler.compile(source)
     needs = _needs(_parse(source), macros or {}, ())
-    try:
-        compiled = re.compile(regex)
-    except re.error as exc:  # pragma: no cover - the grammar should prevent this
-        raise PatternError(f"pattern compiles to an invalid expression: {exc}") from None
-    return Pattern(source, compiled, tuple(dict.fromkeys(compiler.roles)), tuple(needs))
+    return Pattern(source, regex, tuple(dict.fromkeys(compiler.roles)), tuple(needs))
+
+
+@functools.cache
+def _regex(expression: str) -> re.Pattern[str]:
+    """The compiled form of a pattern's expression, shared by equal patterns."""
+    return re.compile(expression)
 
 
 def _needs(

@@ -101,3 +101,16 @@ def test_pattern_error_shows_the_line_with_a_caret(tmp_path: Path) -> None:
         'pattern = "EXCL ~2 NOPE"\n'
         "                   ^"
     )
+
+
+def test_every_builtin_pattern_compiles_to_a_valid_regex() -> None:
+    # Regexes are compiled on first use, so a generator bug would only show on a
+    # sentence that reaches the pattern; compile them all here instead.
+    patterns = []
+    for rules in default_rules().types.values():
+        patterns += [v.pattern for v in rules.vetoes] + list(rules.fields.values())
+        for c in rules.constructions:
+            patterns += [p for p in (c.pattern, c.also, c.unless) if p is not None]
+    assert len(patterns) > 100
+    for p in patterns:
+        assert isinstance(p.regex, re.Pattern), p.source

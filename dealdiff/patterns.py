@@ -14,11 +14,12 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from importlib import resources
 from typing import NamedTuple
 
 import attrs
 import lark
+
+from .grammars import load_grammar
 
 __all__ = [
     "Token",
@@ -294,8 +295,7 @@ def _parse(source: str) -> lark.Tree[lark.Token]:
 
 @functools.cache
 def _parser() -> lark.Lark:
-    text = resources.files("dealdiff.grammar").joinpath("pattern.lark").read_text("utf-8")
-    return lark.Lark(text, parser="lalr", maybe_placeholders=False)
+    return load_grammar("pattern.lark", maybe_placeholders=False)
 
 
 class _Compiler:

@@ -35,6 +35,7 @@ from lark.exceptions import VisitError
 from .checkrules import Severity, check_rules
 from .config import read_config_text
 from .errors import RulesError
+from .grammars import load_grammar
 from .model import TERM_CLASSES, Party, Term
 from .termfile import PARTY_FIELDS, field_kind
 from .values import Period
@@ -74,7 +75,7 @@ FIELD_KINDS: dict[str, str] = _field_kinds()
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark.open_from_package("dealdiff.grammar", "policy.lark", parser="lalr")
+    return load_grammar("policy.lark")
 
 
 # ---------------------------------------------------------------- values

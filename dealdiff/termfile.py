@@ -36,6 +36,7 @@ from lark.tree import Meta
 
 from .checkrules import check_rules
 from .errors import InputError, caret_context, source_lines
+from .grammars import load_grammar
 from .model import TERM_CLASSES, Agreement, Party, Term
 from .spans import Span
 from .values import Period
@@ -114,12 +115,7 @@ class TermFile:
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark.open_from_package(
-        "dealdiff.grammar",
-        "terms.lark",
-        parser="lalr",
-        propagate_positions=True,
-    )
+    return load_grammar("terms.lark", propagate_positions=True)
 
 
 class _Value(NamedTuple):

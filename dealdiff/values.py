@@ -40,6 +40,8 @@ import attrs
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
+from .grammars import load_grammar
+
 __all__ = [
     "Money",
     "Period",
@@ -208,10 +210,8 @@ def _parse_grammar(kind: str, phrase: str) -> _Value | None:
 
 @functools.cache
 def _parser() -> Lark:
-    return Lark.open_from_package(
-        "dealdiff.grammar",
+    return load_grammar(
         "values.lark",
-        parser="lalr",
         start=["money", "percent", "date", "period"],
         transformer=_ToValue(),
     )

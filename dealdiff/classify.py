@@ -50,6 +50,14 @@ _NOT_AGENT = re.compile(
     r"everyone|other|others|source|[a-z])$",
     re.I,
 )
+#: The head noun of a capitalised name that is a thing, not someone who can act:
+#: "the Call Option is exercised", "the Put Shares are transferred".
+_THING_HEAD = re.compile(
+    r"(?:^|\s)(?:option|options|put|call|shares?|stock|units?|interests?|notice|date|period|"
+    r"price|closing|agreement|products?|services?|fees?|royalt(?:y|ies)|payments?|territory|"
+    r"license|licence|rights?|offer)$",
+    re.I,
+)
 _NOT_PLACE = re.compile(
     r"^(?:agreement|contract|contract year|year|section|article|schedule|exhibit|annex|appendix|"
     r"term|initial term|renewal term|effective date|products?|services?|program|plan|field|"
@@ -330,7 +338,7 @@ class Classifier:
             tidy = _LEAD_IN.sub("", tidy)
             if self.party_re is not None and self.party_re.fullmatch(tidy):
                 return {role: self.party_keys[tidy.lower()]}
-            if not tidy or _NOT_AGENT.match(tidy):
+            if not tidy or _NOT_AGENT.match(tidy) or _THING_HEAD.search(tidy):
                 return None
         if role == "subject" and tidy:
             # A subject that names a defined term is that term, however it is worded:

@@ -192,9 +192,7 @@ class Classifier:
     ) -> Outcome:
         vetoed: list[tuple[str, tuple[int, int]]] = []
         for veto in rules.vetoes:
-            found = veto.pattern.search(encoded)
-            if found:
-                vetoed.append((veto.id, found[""]))
+            vetoed.extend((veto.id, where) for where in veto.pattern.ranges(encoded))
         blocked_by: str | None = None
         for cons in rules.constructions:
             found = cons.pattern.search(encoded)

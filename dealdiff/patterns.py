@@ -266,6 +266,14 @@ class Pattern:
         present = encoded.present
         return all(not need.isdisjoint(present) for need in self.needs)
 
+    def ranges(self, encoded: Encoded) -> list[tuple[int, int]]:
+        """Token ranges of every match, left to right, not overlapping."""
+        if self.needs and not self.possible(encoded):
+            return []
+        return [
+            encoded.token_range(m.start(), m.end()) for m in self.regex.finditer(encoded.string)
+        ]
+
     def search(self, encoded: Encoded) -> dict[str, tuple[int, int]] | None:
         """Match anywhere; return token ranges by role, with ``""`` for the whole match."""
         if self.needs and not self.possible(encoded):

@@ -114,3 +114,22 @@ def test_every_builtin_pattern_compiles_to_a_valid_regex() -> None:
     assert len(patterns) > 100
     for p in patterns:
         assert isinstance(p.regex, re.Pattern), p.source
+
+
+def test_a_veto_blocks_wherever_it_matches_not_only_first(tmp_path: Path) -> None:
+    # The veto's first match is elsewhere; its second covers the construction's match.
+    write(
+        tmp_path,
+        'type = "revenue_share"\ncues = ["zork"]\n\n'
+        '[[veto]]\nid = "rs-bad-zork"\ndescription = "d"\npattern = \'"bad" zork\'\n\n'
+        '[[construction]]\nid = "rs-zork-fee"\ndescription = "d"\n'
+        'pattern = \'zork "fee"\'\nstatus = "active"\n',
+    )
+    rules = load_rules([tmp_path], builtin=False)
+    from dealdiff.agreement import parse_agreement
+
+    def made(text: str) -> list[str]:
+        return [t.rule for t in parse_agreement(text, source="x", rules=rules).terms]
+
+    assert made("The good zork fee applies.") == ["rs-zork-fee"]
+    assert made("The bad zork is fine, and the bad zork fee applies.") == []

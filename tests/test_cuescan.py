@@ -81,6 +81,7 @@ def _example(cue: str) -> str:
     """A lower-case text that the cue matches, built from its first alternatives."""
     text = re.sub(r"^\\b", "", cue)
     text = re.sub(r"\(\?:([^|)]*)[^)]*\)\??", r"\1", text)
-    text = text.replace(r"\s+", " ").replace(r"[\s-]+", " ").replace(r"\b", "")
+    text = text.replace(r"\s+", " ").replace(r"\s*", " ").replace(r"[\s-]+", " ")
+    text = text.replace(r"\b", "")
     text = re.sub(r"(.)\?", "", text)
     return text.replace("\\", "")

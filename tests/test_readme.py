@@ -58,3 +58,13 @@ def test_help_documents_exit_codes() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     assert "Exit codes" in result.output and "2  usage error" in result.output
+
+
+def test_readme_rule_examples_are_the_shipped_rules() -> None:
+    shipped = "".join(p.read_text("utf-8") for p in sorted((ROOT / "rules").glob("*.toml")))
+    examples = [
+        b for b in re.findall(r"```toml\n(.*?)```", README, re.S) if "[[construction]]" in b
+    ]
+    assert examples
+    for block in examples:
+        assert block in shipped, block

@@ -131,10 +131,25 @@ class Classifier:
                 if current[1] <= current[0]:
                     current = None
                     continue
+                current = self.run_in(*current)
             cued.add(hit)
         if current is not None and cued:
             found.append((*current, tuple(t for t in order.values() if t in cued)))
         return found
+
+    def run_in(self, start: int, end: int) -> tuple[int, int]:
+        """A run-in heading ("7. Exclusivity. During the Term, ...") joined to the sentence
+        that follows it on the same line, so that the heading's words count for the clause.
+        """
+        sentence = self.text[start:end]
+        if not sentence.rstrip().endswith(".") or not _is_heading(sentence):
+            return start, end
+        after = _SAME_LINE_SPACE.match(self.text, end)
+        at = after.end() if after else end
+        if at >= len(self.text) or self.text[at] == "\n":
+            return start, end
+        following = self.segmenter.sentence_at(at)
+        return (start, following[1]) if following[0] == at else (start, end)
 
     def run(self, *, explain: bool = False) -> list[Candidate]:
         """Classify every candidate sentence; ``explain`` also locates those without terms."""
@@ -365,6 +380,9 @@ _HEADING_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
 _SMALL_WORDS = frozenset(
     {"and", "or", "of", "the", "to", "for", "in", "on", "a", "an", "by", "with"}
 )
+
+
+_SAME_LINE_SPACE = re.compile(r"[^\S\n]*")
 
 
 def _is_heading(sentence: str) -> bool:

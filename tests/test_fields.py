@@ -19,3 +19,14 @@ def test_a_defined_instrument_is_not_a_holder() -> None:
     terms = dealdiff.parse_text(OPTION).terms
     assert [str(t.type) for t in terms] == ["priority_access"] * 2
     assert [t.holder for t in terms] == ["Harbor", None]  # type: ignore[attr-defined]
+
+
+def test_a_run_in_heading_is_read_with_its_sentence() -> None:
+    text = (
+        'This Agreement is made between Vela Racing LLC ("Team") and Brightwater Oils Inc. '
+        '("Sponsor").\n\n7. Exclusivity. During the Term, Team will not accept any other '
+        "company as a sponsor for motor oil products.\n\n"
+        "8. Exclusivity.\nThe heading above stands on its own line.\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert text[term.span.start : term.span.end].startswith("7. Exclusivity. During the Term")

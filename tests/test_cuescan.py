@@ -80,6 +80,8 @@ def test_every_built_in_cue_is_found_in_its_own_words() -> None:
 def _example(cue: str) -> str:
     """A lower-case text that the cue matches, built from its first alternatives."""
     text = re.sub(r"^\\b", "", cue)
+    text = re.sub(r"\(\?:[^()]*\)\{0,\d+\}", "", text)  # optional runs of words
+    text = re.sub(r"\[\\d[^\]]*\][+*]?", "5", text)  # figures
     text = re.sub(r"\(\?:([^|)]*)[^)]*\)\??", r"\1", text)
     text = text.replace(r"\s+", " ").replace(r"\s*", " ").replace(r"[\s-]+", " ")
     text = text.replace(r"\b", "")

@@ -19,6 +19,9 @@ RECORD = Path(__file__).with_name("accuracy.json")
 
 
 def main(argv: list[str]) -> int:
+    if not argv or argv[0].startswith("--"):
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
     data = Path(argv[0]).resolve()
     scorer = data.parent.parent / "tools" / "cuad_score.py"
     cmd = [

@@ -21,10 +21,12 @@ T = TypeVar("T")
 #: How far before its anchor a cue's match may start (and after it, end).
 WINDOW = 80
 _LEADING_B = re.compile(r"^\\b")
+_RARE = frozenset("%*$§#[]")
 
 
 def anchor_of(pattern: str) -> str:
-    """The longest literal run at the top level of ``pattern`` ('' when there is none).
+    """The rarest literal run at the top level of ``pattern`` ('' when there is none):
+    the longest, where a symbol counts as three letters.
 
     >>> anchor_of(r"at\\s+least\\b")
     'least'
@@ -37,10 +39,17 @@ def anchor_of(pattern: str) -> str:
     for op, arg in parsed:
         if str(op) == "LITERAL":
             run += chr(arg)
-            best = max(best, run, key=len)
+            if _rarity(run) > _rarity(best):
+                best = run
         else:
             run = ""
     return best
+
+
+def _rarity(run: str) -> int:
+    """How few places ``str.find`` will stop at for ``run``: its length, and a symbol such
+    as ``%`` or ``*`` counts as three letters (rare in prose, unlike a short word)."""
+    return len(run) + 2 * sum(1 for ch in run if ch in _RARE)
 
 
 class CueScanner(Generic[T]):
@@ -54,7 +63,7 @@ class CueScanner(Generic[T]):
             bounded = cue.startswith("\\b")
             body = _LEADING_B.sub("", cue)
             anchor = anchor_of(body)
-            if len(anchor) >= 3:
+            if _rarity(anchor) >= 3:
                 self.anchored.append((anchor, re.compile(body), bounded, tag))
             else:
                 loose.append(body)

@@ -17,6 +17,7 @@ CUES = [
     (r"(?:call|put)\s+option", "priority"),
     (r"non-?exclusiv", "exclusivity"),
     (r"\bsole\s+source", "exclusivity"),
+    (r"%\s*\)?\s*of\b", "revenue"),
 ]
 WORDS = [
     "at",
@@ -37,6 +38,9 @@ WORDS = [
     "console",
     "that",
     "flat",
+    "5%",
+    "%)",
+    "of",
     "\n",
     ",",
     "  ",
@@ -67,6 +71,13 @@ def test_anchors_are_the_longest_literal_runs() -> None:
     assert anchor_of(r"(?:call|put)\s+option") == "option"
     assert anchor_of(r"non-?exclusiv") == "exclusiv"
     assert anchor_of(r"(?:a|b)") == ""
+
+
+def test_a_symbol_is_a_better_anchor_than_a_short_word() -> None:
+    # "%" is rare in prose and "of" is everywhere: anchor on the symbol.
+    assert anchor_of(r"%\s*\)?\s*of\b") == "%"
+    assert anchor_of(r"\*\s*\]?\s*of\s+net") == "*"  # ties go to the first run
+    assert anchor_of(r"\bof\s+") == "of"
 
 
 def test_every_built_in_cue_is_found_in_its_own_words() -> None:

@@ -98,3 +98,9 @@ def _example(cue: str) -> str:
     text = text.replace(r"\b", "")
     text = re.sub(r"(.)\?", "", text)
     return text.replace("\\", "")
+
+
+def test_every_built_in_cue_has_an_anchor() -> None:
+    # A cue without a literal word of three letters (or a symbol) is matched by one
+    # regex over the whole text, which costs as much as all the anchored cues together.
+    assert default_rules().scanner.loose is None

@@ -477,6 +477,12 @@ def rules_command(only_type: str | None, rules_paths: tuple[str, ...]) -> None:
     width = max((len(r[0]) for r in rows), default=10)
     for rid, kind, ttype, origin, description in rows:
         click.echo(f"{rid:{width}s}  {ttype:18s} {kind:13s} {origin}  {description}")
+    for cue in rules.scanner.unanchored:
+        click.echo(
+            f"warning: cue '{cue}' has no word of three letters or symbol to anchor on; "
+            "it is matched over the whole text, which is slow",
+            err=True,
+        )
 
 
 def main() -> None:

@@ -58,6 +58,8 @@ class CueScanner(Generic[T]):
     def __init__(self, cues: Sequence[tuple[str, T]]) -> None:
         self.anchored: list[tuple[str, re.Pattern[str], bool, T]] = []
         loose: list[str] = []
+        #: Cues with no literal to anchor on, matched by one regex over the whole text.
+        self.unanchored: list[str] = []
         self.loose_tags: list[tuple[re.Pattern[str], bool, T]] = []
         for cue, tag in cues:
             bounded = cue.startswith("\\b")
@@ -67,6 +69,7 @@ class CueScanner(Generic[T]):
                 self.anchored.append((anchor, re.compile(body), bounded, tag))
             else:
                 loose.append(body)
+                self.unanchored.append(cue)
                 self.loose_tags.append((re.compile(body), bounded, tag))
         self.loose = re.compile("|".join(loose)) if loose else None
 

@@ -133,3 +133,22 @@ def test_a_veto_blocks_wherever_it_matches_not_only_first(tmp_path: Path) -> Non
 
     assert made("The good zork fee applies.") == ["rs-zork-fee"]
     assert made("The bad zork is fine, and the bad zork fee applies.") == []
+
+
+def test_rules_command_warns_of_a_cue_without_an_anchor(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dealdiff.cli import cli
+
+    write(
+        tmp_path,
+        'type = "revenue_share"\ncues = ["(?:pay|owe)s?\\\\s+it"]\n\n'
+        '[[construction]]\nid = "rs-pays-it"\ndescription = "d"\n'
+        'pattern = \'pays "it"\'\nstatus = "active"\n',
+    )
+    result = CliRunner().invoke(cli, ["rules", "--rules", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "rs-pays-it" in result.stdout
+    assert "(?:pay|owe)s?\\s+it" in result.stderr and "slow" in result.stderr
+    plain = CliRunner().invoke(cli, ["rules"])
+    assert plain.exit_code == 0 and plain.stderr == ""

@@ -170,11 +170,11 @@ class _Run:
         self.files: list[str] = []
         self.cache: dict[str, tuple[Agreement | None, TermFile | None, str]] = {}
         self.used: dict[str, int] = {}
-        self.root = os.path.dirname(config.path) if config.path else "."
+        self.root = os.path.dirname(config.path or "") or "."
 
     def key(self, path: str) -> str:
         """``path`` as it goes into this run's fingerprints."""
-        return _path_key(path, self.root or ".")
+        return _path_key(path, self.root)
 
     def unique(self, print_: str) -> str:
         """The fingerprint, made unique within the run: repeats get an occurrence number."""

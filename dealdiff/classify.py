@@ -43,19 +43,19 @@ _LEAD_IN = re.compile(
     r"both|either|neither|such|this|that|these|those|all|any|and|or|but|as)\s+)+",
     re.I,
 )
+#: Words that name no one who can act, on their own ("it", "Section", "Sales")...
 _NOT_AGENT = re.compile(
-    r"^(?:agreement|section|article|schedule|exhibit|annex|appendix|term|territory|products?|"
-    r"services?|royalt(?:y|ies)|fees?|payments?|amounts?|sales|revenues?|licen[cs]es?|rights?|"
-    r"options?|notice|it|they|which|who|he|she|party|parties|nothing|none|nobody|anyone|"
+    r"^(?:section|article|schedule|exhibit|annex|appendix|term|amounts?|sales|revenues?|"
+    r"licen[cs]es|it|they|which|who|he|she|party|parties|nothing|none|nobody|anyone|"
     r"everyone|other|others|source|[a-z])$",
     re.I,
 )
-#: The head noun of a capitalised name that is a thing, not someone who can act:
-#: "the Call Option is exercised", "the Put Shares are transferred".
+#: ...and head nouns of names that are things: "the Call Option is exercised", "the Put
+#: Shares are transferred", "Products".
 _THING_HEAD = re.compile(
-    r"(?:^|\s)(?:option|options|put|call|shares?|stock|units?|interests?|notice|date|period|"
+    r"(?:^|\s)(?:options?|put|call|shares?|stock|units?|interests?|notice|date|period|"
     r"price|closing|agreement|products?|services?|fees?|royalt(?:y|ies)|payments?|territory|"
-    r"license|licence|rights?|offer)$",
+    r"licen[cs]e|rights?|offer)$",
     re.I,
 )
 _NOT_PLACE = re.compile(
@@ -326,9 +326,10 @@ class Classifier:
                 period = parse_period(raw)
             return {role: period} if period is not None else None
         if "tuple" in kind:
-            if _NOT_PLACE.match(_tidy(raw)):
+            place = _tidy(raw)
+            if _NOT_PLACE.match(place):
                 return None
-            defined = self.definitions.get(_tidy(raw).lower())
+            defined = self.definitions.get(place.lower())
             if defined:  # "the Territory" means what the agreement defines it as
                 raw = defined
             if _WORLDWIDE.search(raw):

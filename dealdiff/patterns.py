@@ -172,9 +172,11 @@ def encode_span(
     """
     info = _token_info(classify)
     findall = _TOKEN_RE.findall
-    pieces: list[str] = []
     raws: list[str] = []
-    segments: list[tuple[int, int, tuple[str, int, tuple[str, ...]] | None]] = []
+    # (start, end, None) for a run of ordinary tokens, (start, end, (word, classes)) for a
+    # merged token.
+    segments: list[tuple[int, int, tuple[str, tuple[str, ...]] | None]] = []
+    merged_pieces: list[str] = []
     merged_at: list[tuple[int, int]] = []
     extra: dict[str, tuple[str, ...]] = {}
     cursor = start
@@ -188,16 +190,17 @@ def encode_span(
         word = _MERGED_SPACE.sub("_", text[m_start:m_end].lower().replace("#", ""))
         merged_at.append((len(raws), m_start))
         raws.append("")  # a placeholder (no token is empty): merged tokens are encoded below
-        segments.append((m_start, m_end, (word, m_end, m_classes)))
+        segments.append((m_start, m_end, (word, m_classes)))
+        merged_pieces.append(_piece(word, m_classes))
         extra[word] = m_classes
         cursor = m_end
     if cursor < end:
         raws.extend(findall(text, cursor, end))
         segments.append((cursor, end, None))
-    merged_pieces = iter([_piece(w, c) for (_, _, w_c) in segments if w_c for w, _, c in [w_c]])
     # Most tokens were seen before: a dict lookup in C, and the classifier only for new ones.
     known = _piece_memo(classify).get
-    pieces = [known(raw) or (info(raw)[2] if raw else next(merged_pieces)) for raw in raws]
+    next_merged = iter(merged_pieces).__next__
+    pieces = [known(raw) or (info(raw)[2] if raw else next_merged()) for raw in raws]
     offsets = [0, *itertools.accumulate(map(len, pieces))][:-1]
     present: set[str] = set()
     for raw in set(raws):
@@ -213,8 +216,8 @@ def encode_span(
         tokens: list[Token] = []
         for a, b, merged_token in segments:
             if merged_token is not None:
-                word, m_end, classes = merged_token
-                tokens.append(Token(word, a, m_end, classes))
+                word, classes = merged_token
+                tokens.append(Token(word, a, b, classes))
                 continue
             for m in _TOKEN_RE.finditer(text, a, b):
                 word, classes, _ = info(m.group())

@@ -32,6 +32,15 @@ _CAPITALISED = re.compile(r"[A-Z][\w&'’\-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w&'�
 _PARTY = ("PARTY",)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f]*\n")
+#: A line that carries on a list: "(a) ...", "ii. ...", "3) ...", "- ...", "• ...".
+_LIST_ITEM = re.compile(
+    r"[^\S\n]*(?:\(?(?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,2})[.)]|[-*\u2022\u25cf\u25aa\u00b7\u2013])[^\S\n]",
+    re.I,
+)
+#: A short line that carries a rate, an amount or a redaction: a row of a table.
+_TABLE_ROW = re.compile(r"%|\[\s*\*+\s*\]|\*{3}|[$\u20ac\u00a3]|\bpercent\b|\b(?:USD|EUR|GBP)\b", re.I)
+_MAX_ROW = 200
+_MAX_ITEMS = 30
 _FALLBACK = re.compile(r"_\d+$")
 #: A fixed field value that names the party other than the one the clause binds.
 OTHER_PARTY = "@other"
@@ -268,6 +277,8 @@ class Classifier:
             if kwargs.get(bound) is not None and kwargs.get(bound) == kwargs.get(other_side):
                 del kwargs[bound]
         start, end = self.block(start, end, found[""], encoded)
+        if self.text[start:end].rstrip().endswith(":"):
+            end = self.list_below(end)
         return cls(
             status=cons.status,
             span=self.index.span(start, end),
@@ -294,6 +305,41 @@ class Classifier:
         if after is not None:
             end = after.start()
         return start, end
+
+    def list_below(self, end: int) -> int:
+        """The end of the list a lead-in ("... shall pay royalties as follows:") opens.
+
+        The items below it (lines that start with a list mark, or short lines that carry a
+        rate, amount or redaction, the rows of a table) state the clause's figures, so the
+        term's evidence runs to the last of them. A blank run of two lines or more, or any
+        other line, ends the list.
+        """
+        text = self.text
+        line_end = text.find("\n", end)
+        if line_end < 0 or text[end:line_end].strip():
+            return end  # the clause carries on on its own line: no list below it
+        last, at = end, line_end + 1
+        for _ in range(_MAX_ITEMS):
+            blank = 0
+            while at < len(text):
+                nl = text.find("\n", at)
+                nl = len(text) if nl < 0 else nl
+                if text[at:nl].strip():
+                    break
+                blank += 1
+                at = nl + 1
+            if at >= len(text) or blank > 1:
+                break
+            nl = text.find("\n", at)
+            nl = len(text) if nl < 0 else nl
+            line = text[at:nl]
+            if not (
+                _LIST_ITEM.match(line)
+                or (len(line.strip()) <= _MAX_ROW and _TABLE_ROW.search(line))
+            ):
+                break
+            last, at = at + len(line.rstrip()), nl + 1
+        return last
 
     def field_value(
         self,

@@ -329,3 +329,49 @@ def test_malformed_json_input_shows_the_line_with_a_caret(tmp_path: Path) -> Non
     assert err == (
         f'dealdiff: {bad}:2:12: error: invalid JSON: Expecting value\n "terms": [}}\n           ^\n'
     )
+
+
+_LIST_PREAMBLE = 'This Agreement is made between Alder Ltd ("Licensor") and Birch Inc ("Licensee").\n\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "claimed"),
+    [
+        # the items of a lead-in's list are the clause's figures: the term runs to the last
+        (
+            "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\n"
+            "(a) 5% of Net Sales up to $1,000,000; and\n\n(b) 7% of Net Sales above that.\n\n"
+            "4.2 Reports are due within thirty days of each quarter.\n",
+            "(b) 7% of Net Sales above that.",
+        ),
+        # rows of a table carry a rate or an amount and need no list mark
+        (
+            "4.1 Licensee shall pay Licensor royalties on Net Sales at these rates:\n\n"
+            "Annual Net Sales up to $5 million 4%\n\nAnnual Net Sales above $5 million 6%\n\n"
+            "Licensee keeps its own records.\n",
+            "Annual Net Sales above $5 million 6%",
+        ),
+    ],
+)
+def test_a_lead_in_claims_the_list_below_it(body: str, claimed: str) -> None:
+    text = _LIST_PREAMBLE + body
+    (term,) = [t for t in dealdiff.parse_text(text).terms if t.text.startswith("4.1")]
+    assert term.text.endswith(claimed)
+    assert text[term.span.start : term.span.end] == term.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # no colon: the sentence is the whole clause
+        "4.1 Licensee shall pay Licensor royalties of 5% of Net Sales.\n\n(a) Reports are due quarterly.\n",
+        # a line without a list mark or a figure ends the list before it starts
+        "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\nLicensee keeps records of all sales.\n(a) 5% of Net Sales.\n",
+        # two blank lines and more part the lead-in from what follows
+        "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\n\n(a) 5% of Net Sales.\n",
+    ],
+)
+def test_a_list_ends_where_its_items_end(body: str) -> None:
+    text = _LIST_PREAMBLE + body
+    (term,) = [t for t in dealdiff.parse_text(text).terms if t.text.startswith("4.1")]
+    assert "\n" not in term.text.strip()

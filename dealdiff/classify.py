@@ -38,7 +38,9 @@ _LIST_ITEM = re.compile(
     re.I,
 )
 #: A short line that carries a rate, an amount or a redaction: a row of a table.
-_TABLE_ROW = re.compile(r"%|\[\s*\*+\s*\]|\*{3}|[$\u20ac\u00a3]|\bpercent\b|\b(?:USD|EUR|GBP)\b", re.I)
+_TABLE_ROW = re.compile(
+    r"%|\[\s*\*+\s*\]|\*{3}|[$\u20ac\u00a3]|\bpercent\b|\b(?:USD|EUR|GBP)\b", re.I
+)
 _MAX_ROW = 200
 _MAX_ITEMS = 30
 _FALLBACK = re.compile(r"_\d+$")

@@ -20,7 +20,7 @@ import enum
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -249,34 +249,34 @@ def _subsumes(rich: dict[str, Any], poor: dict[str, Any]) -> bool:
     return more
 
 
-def _dedupe(terms: Iterable[Term]) -> list[Term]:
-    """Collapse the same term stated twice in one version.
-
-    A term equal (in its meaningful fields) to an earlier one is dropped, keeping the first
-    span; so is a term that a fuller term of the same type restates ("the revenue share
-    payable under Section 3.1" after "a revenue share of 20% of Net Revenue").
-    """
-    seen: set[str] = set()
-    unique: list[tuple[Term, dict[str, Any]]] = []
-    for term in terms:
+def _restatements(left: Sequence[Term], own: Sequence[Term], other: Sequence[Term]) -> list[Term]:
+    """The terms of ``left`` (unpaired terms of version ``own``) that only restate a term:
+    with the same fields as a term of the ``other`` version, or with fewer fields than a
+    fuller term of the same type in either version ("the revenue share payable under
+    Section 3.1" beside "a revenue share of 20% of Net Revenue")."""
+    own_canon = [canonical_fields(t) for t in own]
+    other_canon = [canonical_fields(t) for t in other]
+    out: list[Term] = []
+    for term in left:
         canon = canonical_fields(term)
-        key = json.dumps([str(term.type.value), canon], sort_keys=True)
-        if key not in seen:
-            seen.add(key)
-            unique.append((term, canon))
-    return [
-        term
-        for term, canon in unique
-        if not any(
-            other.type == term.type and _subsumes(other_canon, canon)
-            for other, other_canon in unique
-            if other is not term
-        )
-    ]
+        same_type = [
+            (t, c)
+            for t, c in (*zip(own, own_canon, strict=True), *zip(other, other_canon, strict=True))
+            if t is not term and t.type == term.type
+        ]
+        if any(c == canon for t, c in zip(other, other_canon, strict=True) if t.type == term.type):
+            out.append(term)
+        elif any(_subsumes(c, canon) for _, c in same_type):
+            out.append(term)
+    return out
 
 
 def _tiebreak(term: Term) -> str:
     return json.dumps(canonical_fields(term), sort_keys=True)
+
+
+def _text_words(term: Term) -> set[str]:
+    return _words(normalise_text(term.text)) if term.text else set()
 
 
 def pair_terms(
@@ -287,16 +287,23 @@ def pair_terms(
     Within a type, terms with the same identity pair first (the most alike first); then
     terms whose identities do not conflict (a party or subject missing on one side is no
     conflict), which lets "revenue share: ceased" pair with the active revenue share it
-    ends; then the rest by similarity, when at least :data:`PAIRING_THRESHOLD`.
+    ends; then the rest by similarity, when at least :data:`PAIRING_THRESHOLD`. Among
+    equally alike candidates, the clauses that read most alike pair first. A term stated
+    in several clauses is paired clause by clause; one left over whose fields the other
+    version states too is neither added nor removed (a restatement came or went).
     The result does not depend on the order of the terms, and swapping ``old`` and ``new``
     swaps the result.
     """
-    old_terms, new_terms = _dedupe(old), _dedupe(new)
-    candidates: list[tuple[tuple[int, float, str, str], int, int]] = []
+    old_terms, new_terms = list(old), list(new)
+    candidates: list[tuple[tuple[int, float, float, str, str, str, str], int, int]] = []
     old_keys = [identity_key(t) for t in old_terms]
     new_keys = [identity_key(t) for t in new_terms]
     old_ties = [_tiebreak(t) for t in old_terms]
     new_ties = [_tiebreak(t) for t in new_terms]
+    old_words = [_text_words(t) for t in old_terms]
+    new_words = [_text_words(t) for t in new_terms]
+    old_texts = [" ".join(sorted(w)) for w in old_words]
+    new_texts = [" ".join(sorted(w)) for w in new_words]
     for i, a in enumerate(old_terms):
         for j, b in enumerate(new_terms):
             if a.type != b.type:
@@ -312,9 +319,13 @@ def pair_terms(
                 tier = 2
             else:
                 continue
+            # Among equally alike terms, the one whose clause reads most alike: of two
+            # licences to the same party, the one that was reworded pairs with its old self.
+            wording = _jaccard(old_words[i], new_words[j])
             # The sort key is symmetric in the two terms, so diff(b, a) mirrors diff(a, b).
             lo, hi = sorted((old_ties[i], new_ties[j]))
-            candidates.append(((tier, -score, lo, hi), i, j))
+            text_lo, text_hi = sorted((old_texts[i], new_texts[j]))
+            candidates.append(((tier, -score, -wording, lo, hi, text_lo, text_hi), i, j))
     candidates.sort(key=lambda c: c[0])
     used_old: set[int] = set()
     used_new: set[int] = set()
@@ -325,8 +336,13 @@ def pair_terms(
         used_old.add(i)
         used_new.add(j)
         pairs.append((old_terms[i], new_terms[j]))
-    removed = [t for i, t in enumerate(old_terms) if i not in used_old]
-    added = [t for j, t in enumerate(new_terms) if j not in used_new]
+    # A clause that restated a term came or went; the term did not.
+    left_old = [t for i, t in enumerate(old_terms) if i not in used_old]
+    left_new = [t for j, t in enumerate(new_terms) if j not in used_new]
+    quiet = {id(t) for t in _restatements(left_old, old_terms, new_terms)}
+    quiet |= {id(t) for t in _restatements(left_new, new_terms, old_terms)}
+    removed = [t for t in left_old if id(t) not in quiet]
+    added = [t for t in left_new if id(t) not in quiet]
     return pairs, removed, added
 
 

@@ -186,7 +186,7 @@ def test_a_negative_term_without_counterpart_is_added_with_its_rule() -> None:
     assert change.severity is Severity.MINOR
 
 
-def test_duplicates_in_one_version_collapse_keeping_the_first_span() -> None:
+def test_a_restatement_that_comes_or_goes_is_no_change() -> None:
     term = RevenueShare(payer="A", payee="B", rate=10)
     old = agreement(at(term, 100, "3.1"), at(term, 200, "3.4"))
     pairs, removed, added = pair_terms(old.terms, (at(term, 7, "9"),))
@@ -195,6 +195,45 @@ def test_duplicates_in_one_version_collapse_keeping_the_first_span() -> None:
     # A restatement with less detail is the same term too.
     restated = agreement(at(term, 100, "3.1"), at(RevenueShare(payer="A"), 200, "3.2"))
     assert diff(restated, agreement(term)).changes == ()
+    assert diff(agreement(term), restated).changes == ()
+
+
+_TWO_LICENCES = (
+    'This Licence Agreement is made between Harlow Labs Inc. ("Harlow") and Quill Pharma Ltd'
+    ' ("Quill").\n\n2.1 Harlow hereby grants to Quill an {first} license under the Harlow'
+    " Patents to develop the Compound in the Field.\n\n2.2 Harlow hereby grants to Quill an"
+    " {second} license under the Harlow Know-How to make the Compound in the Territory.\n"
+)
+
+
+def test_one_of_two_like_clauses_changing_is_seen() -> None:
+    # Both clauses make the same term; when one of them turns non-exclusive the deal changed,
+    # even though the new version still has an exclusive licence to the same party.
+    old = dealdiff.parse_text(_TWO_LICENCES.format(first="exclusive", second="exclusive"))
+    new = dealdiff.parse_text(_TWO_LICENCES.format(first="exclusive", second="non-exclusive"))
+    assert [t.status.value for t in old.terms] == ["exclusive", "exclusive"]
+    (change,) = diff(old, new).changes
+    assert (change.kind, change.field, change.old.value, change.new.value) == (
+        ChangeKind.CHANGED,
+        "status",
+        "exclusive",
+        "non_exclusive",
+    )
+    # the change points at clause 2.2 on both sides, not at the clause that stayed
+    assert change.old_term is not None and change.new_term is not None
+    assert change.old_term.text.startswith("2.2") and change.new_term.text.startswith("2.2")
+    (back,) = diff(new, old).changes
+    assert (back.old.value, back.new.value) == ("non_exclusive", "exclusive")
+
+
+def test_like_clauses_pair_with_their_own_rewording() -> None:
+    old = dealdiff.parse_text(_TWO_LICENCES.format(first="exclusive", second="exclusive"))
+    moved = _TWO_LICENCES.format(first="exclusive", second="non-exclusive").split("\n\n")
+    moved[1], moved[2] = moved[2].replace("2.2", "2.1"), moved[1].replace("2.1", "2.2")
+    new = dealdiff.parse_text("\n\n".join(moved))
+    (change,) = diff(old, new).changes
+    assert change.old_term is not None and change.new_term is not None
+    assert "Know-How" in change.old_term.text and "Know-How" in change.new_term.text
 
 
 def test_money_compares_by_value_and_currency() -> None:

@@ -128,6 +128,16 @@ def test_term_order_does_not_matter(a: list[Term], b: list[Term], rnd: Any) -> N
     )
 
 
+@settings(max_examples=200, deadline=None)
+@given(term_lists.filter(bool), st.data())
+def test_restating_a_term_is_no_change(items: list[Term], data: Any) -> None:
+    # a clause that says again what another clause says adds no term to the deal
+    again = data.draw(st.sampled_from(items))
+    restated = [*items, attrs.evolve(again, section="12.4", text="as stated above")]
+    assert diff(agreement(items), agreement(restated)).changes == ()
+    assert diff(agreement(restated), agreement(items)).changes == ()
+
+
 @settings(max_examples=100, deadline=None)
 @given(term_lists)
 def test_moving_clauses_is_no_change(items: list[Term]) -> None:

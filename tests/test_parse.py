@@ -331,7 +331,9 @@ def test_malformed_json_input_shows_the_line_with_a_caret(tmp_path: Path) -> Non
     )
 
 
-_LIST_PREAMBLE = 'This Agreement is made between Alder Ltd ("Licensor") and Birch Inc ("Licensee").\n\n'
+_LIST_PREAMBLE = (
+    'This Agreement is made between Alder Ltd ("Licensor") and Birch Inc ("Licensee").\n\n'
+)
 
 
 @pytest.mark.parametrize(
@@ -364,11 +366,14 @@ def test_a_lead_in_claims_the_list_below_it(body: str, claimed: str) -> None:
     "body",
     [
         # no colon: the sentence is the whole clause
-        "4.1 Licensee shall pay Licensor royalties of 5% of Net Sales.\n\n(a) Reports are due quarterly.\n",
+        "4.1 Licensee shall pay Licensor royalties of 5% of Net Sales.\n\n"
+        "(a) Reports are due quarterly.\n",
         # a line without a list mark or a figure ends the list before it starts
-        "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\nLicensee keeps records of all sales.\n(a) 5% of Net Sales.\n",
+        "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\n"
+        "Licensee keeps records of all sales.\n(a) 5% of Net Sales.\n",
         # two blank lines and more part the lead-in from what follows
-        "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\n\n(a) 5% of Net Sales.\n",
+        "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\n\n"
+        "(a) 5% of Net Sales.\n",
     ],
 )
 def test_a_list_ends_where_its_items_end(body: str) -> None:

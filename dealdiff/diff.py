@@ -20,7 +20,7 @@ import enum
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -205,8 +205,11 @@ def similarity(old: Term, new: Term) -> float:
 
     Fields unset on both sides are left out; strings earn partial credit for shared words.
     """
-    a, b = canonical_fields(old), canonical_fields(new)
-    ident = set(type(old).identity)
+    return _similarity(canonical_fields(old), canonical_fields(new), type(old).identity)
+
+
+def _similarity(a: dict[str, Any], b: dict[str, Any], identity: Iterable[str]) -> float:
+    ident = set(identity)
     score = total = 0.0
     for name in a.keys() | b.keys():
         x, y = a.get(name), b.get(name)
@@ -249,30 +252,27 @@ def _subsumes(rich: dict[str, Any], poor: dict[str, Any]) -> bool:
     return more
 
 
-def _restatements(left: Sequence[Term], own: Sequence[Term], other: Sequence[Term]) -> list[Term]:
-    """The terms of ``left`` (unpaired terms of version ``own``) that only restate a term:
-    with the same fields as a term of the ``other`` version, or with fewer fields than a
-    fuller term of the same type in either version ("the revenue share payable under
-    Section 3.1" beside "a revenue share of 20% of Net Revenue")."""
-    own_canon = [canonical_fields(t) for t in own]
-    other_canon = [canonical_fields(t) for t in other]
-    out: list[Term] = []
-    for term in left:
-        canon = canonical_fields(term)
-        same_type = [
-            (t, c)
-            for t, c in (*zip(own, own_canon, strict=True), *zip(other, other_canon, strict=True))
-            if t is not term and t.type == term.type
-        ]
-        if any(c == canon for t, c in zip(other, other_canon, strict=True) if t.type == term.type):
-            out.append(term)
-        elif any(_subsumes(c, canon) for _, c in same_type):
-            out.append(term)
+def _restatements(
+    left: Sequence[int],
+    own: Sequence[tuple[Term, dict[str, Any]]],
+    other: Sequence[tuple[Term, dict[str, Any]]],
+) -> set[int]:
+    """The indexes in ``left`` (unpaired terms of version ``own``, given with their
+    canonical fields) of terms that only restate a term: with the same fields as a term of
+    the ``other`` version, or with fewer fields than a fuller term of the same type in
+    either version ("the revenue share payable under Section 3.1" beside "a revenue share
+    of 20% of Net Revenue")."""
+    out: set[int] = set()
+    for i in left:
+        term, canon = own[i]
+        same_type = [(t, c) for t, c in other if t.type == term.type]
+        if any(c == canon for _, c in same_type):
+            out.add(i)
+            continue
+        same_type.extend((t, c) for t, c in own if t is not term and t.type == term.type)
+        if any(_subsumes(c, canon) for _, c in same_type):
+            out.add(i)
     return out
-
-
-def _tiebreak(term: Term) -> str:
-    return json.dumps(canonical_fields(term), sort_keys=True)
 
 
 def _text_words(term: Term) -> set[str]:
@@ -298,8 +298,10 @@ def pair_terms(
     candidates: list[tuple[tuple[int, float, float, str, str, str, str], int, int]] = []
     old_keys = [identity_key(t) for t in old_terms]
     new_keys = [identity_key(t) for t in new_terms]
-    old_ties = [_tiebreak(t) for t in old_terms]
-    new_ties = [_tiebreak(t) for t in new_terms]
+    old_canon = [canonical_fields(t) for t in old_terms]
+    new_canon = [canonical_fields(t) for t in new_terms]
+    old_ties = [json.dumps(c, sort_keys=True) for c in old_canon]
+    new_ties = [json.dumps(c, sort_keys=True) for c in new_canon]
     old_words = [_text_words(t) for t in old_terms]
     new_words = [_text_words(t) for t in new_terms]
     old_texts = [" ".join(sorted(w)) for w in old_words]
@@ -308,7 +310,7 @@ def pair_terms(
         for j, b in enumerate(new_terms):
             if a.type != b.type:
                 continue
-            score = similarity(a, b)
+            score = _similarity(old_canon[i], new_canon[j], type(a).identity)
             if old_keys[i] == new_keys[j]:
                 tier = 0
             elif _compatible(old_keys[i], new_keys[j]) and (
@@ -337,12 +339,14 @@ def pair_terms(
         used_new.add(j)
         pairs.append((old_terms[i], new_terms[j]))
     # A clause that restated a term came or went; the term did not.
-    left_old = [t for i, t in enumerate(old_terms) if i not in used_old]
-    left_new = [t for j, t in enumerate(new_terms) if j not in used_new]
-    quiet = {id(t) for t in _restatements(left_old, old_terms, new_terms)}
-    quiet |= {id(t) for t in _restatements(left_new, new_terms, old_terms)}
-    removed = [t for t in left_old if id(t) not in quiet]
-    added = [t for t in left_new if id(t) not in quiet]
+    olds = list(zip(old_terms, old_canon, strict=True))
+    news = list(zip(new_terms, new_canon, strict=True))
+    left_old = [i for i in range(len(olds)) if i not in used_old]
+    left_new = [j for j in range(len(news)) if j not in used_new]
+    quiet_old = _restatements(left_old, olds, news)
+    quiet_new = _restatements(left_new, news, olds)
+    removed = [old_terms[i] for i in left_old if i not in quiet_old]
+    added = [new_terms[j] for j in left_new if j not in quiet_new]
     return pairs, removed, added
 
 

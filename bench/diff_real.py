@@ -7,7 +7,8 @@ nothing of it is copied into the repository). For every contract it makes edited
 and diffs each against the original:
 
 * no-op edits, which must report nothing: section numbers shifted by one ("3.2" -> "4.2"),
-  runs of spaces collapsed, one paragraph moved elsewhere;
+  runs of spaces collapsed, one paragraph moved elsewhere, every "shall" made "will",
+  straight quotes made curly;
 * term edits, made inside the evidence of one term found in the original, which must be
   reported on that term's type: "exclusive" -> "non-exclusive" in an exclusive term
   (expected: a status change), the first percentage of a revenue share with a rate raised
@@ -37,6 +38,8 @@ DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cuad
 
 _SECTION = re.compile(r"(?m)^(\s*)(\d{1,2})\.(\d{1,2})\b")
 _SPACES = re.compile(r"[ \t]{2,}")
+_SHALL = re.compile(r"\bshall\b")
+_QUOTED = re.compile(r'"([^"\n]{0,80})"')
 _EXCLUSIVE = re.compile(r"\bexclusive\b")
 _NON_EXCLUSIVE = re.compile(r"non-?\s*exclusive", re.I)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|percent)")
@@ -60,10 +63,20 @@ def move_paragraph(text: str, rnd: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
+def shall_to_will(text: str, rnd: random.Random) -> str:
+    return _SHALL.sub("will", text)
+
+
+def curly_quotes(text: str, rnd: random.Random) -> str:
+    return _QUOTED.sub("\u201c\\1\u201d", text)
+
+
 NO_OP: dict[str, Callable[[str, random.Random], str]] = {
     "renumber sections": renumber,
     "collapse spaces": collapse_spaces,
     "move a paragraph": move_paragraph,
+    '"shall" -> "will"': shall_to_will,
+    "straight -> curly quotes": curly_quotes,
 }
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import tomllib
 from collections.abc import Sequence
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 import attrs
@@ -77,6 +79,22 @@ _NOT_PLACE = re.compile(
     re.I,
 )
 _WORLDWIDE = re.compile(r"\bworld(?:\s*-?\s*wide)?\b|\ball countries\b|\bglobal(?:ly)?\b", re.I)
+#: A word that names the agreement's own territory: "the Territory", "the Licensed Region".
+_TERRITORY_WORD = re.compile(
+    r"\b(?:territor(?:y|ies)|regions?|areas?|markets?|countr(?:y|ies))$", re.I
+)
+_THE = re.compile(r"^the\s+", re.I)
+
+
+@functools.cache
+def _places() -> frozenset[str]:
+    """Names of countries, regions, states and provinces (``rules/places.toml``), lower-cased."""
+    raw = resources.files("dealdiff.rules").joinpath("places.toml").read_text("utf-8")
+    return frozenset(name.lower() for name in tomllib.loads(raw)["places"]["names"])
+
+
+def _is_place(phrase: str) -> bool:
+    return _THE.sub("", " ".join(phrase.split())).lower() in _places()
 
 
 @attrs.frozen
@@ -383,9 +401,14 @@ class Classifier:
             if _WORLDWIDE.search(raw):
                 return {role: ("worldwide",)}
             parts = [_tidy(p) for p in _SPLIT_TERRITORY.split(raw)]
-            # "in this Agreement", "in a Contract Year": a capitalised word is not a place
-            places = tuple(p for p in parts if p and not _NOT_PLACE.match(p))
-            return {role: places} if places else None
+            # "in the Field", "in Exhibit A": a capitalised phrase is a place only when it
+            # names one; the places of a defined territory are kept, its prose is not.
+            places = tuple(dict.fromkeys(p for p in parts if p and _is_place(p)))
+            if places:
+                return {role: places}
+            if _TERRITORY_WORD.search(place):  # "the Territory", defined elsewhere or not
+                return {role: (place,)}
+            return None
         if len(tokens) == 1 and "PARTY" in tokens[0].classes:
             key = self.party_keys.get(raw.lower())
             if key:

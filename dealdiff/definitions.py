@@ -12,11 +12,12 @@ __all__ = ["find_definitions"]
 
 _Q_OPEN = '["“]'
 _Q_CLOSE = '["”]'
-# `"Territory" means ...` / `"Territory" shall mean ...` / `"Territory": ...`, up to the end
-# of the sentence or clause.
+# `"Territory" means ...` / `"Territory" shall (or will) mean ...` / `"Territory": ...`, up to
+# the end of the sentence or clause.
 _MEANS = re.compile(
     rf"{_Q_OPEN}(?P<word>[A-Z][\w&'’\- ]{{0,40}}?){_Q_CLOSE}\s*"
-    rf"(?:shall\s+mean|means|shall\s+refer\s+to|refers\s+to|is\s+defined\s+as|:)\s+"
+    rf"(?:(?:shall|will|does|do)\s+mean|means?|(?:shall|will)\s+refer\s+to|refers?\s+to|"
+    rf"(?:is|are|shall\s+be|will\s+be)\s+defined\s+as|:)\s+"
     rf"(?P<body>[^\n;]{{1,400}}?)(?=\.\s|\.$|;|\n|$)"
 )
 # `... in Canada and Mexico (the "Territory")`: the definition is the phrase before.
@@ -31,6 +32,8 @@ def find_definitions(text: str) -> dict[str, str]:
 
     >>> find_definitions('"Territory" means the United States and Canada.')
     {'territory': 'the United States and Canada'}
+    >>> find_definitions('"Territories" will mean Chile and Peru; "Region" is defined as Asia.')
+    {'territories': 'Chile and Peru', 'region': 'Asia'}
     """
     found: dict[str, str] = {}
     for m in _MEANS.finditer(text):

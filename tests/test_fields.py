@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import dealdiff
 
 OPTION = """\
@@ -30,3 +32,33 @@ def test_a_run_in_heading_is_read_with_its_sentence() -> None:
     )
     (term,) = dealdiff.parse_text(text).terms
     assert text[term.span.start : term.span.end].startswith("7. Exclusivity. During the Term")
+
+
+_GRANT = (
+    'This Licence Agreement is made between Alder Optics Ltd ("Alder") and Pike Vision Inc. '
+    '("Pike").\n\n{definition}\n\n2.1 Alder hereby grants to Pike an exclusive license to sell '
+    "the Lenses in {place}.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("definition", "place", "territory"),
+    [
+        # places named in the clause, or in the definition of the word the clause uses
+        ("1.1 Terms have their plain meaning.", "Canada and Mexico", ("Canada", "Mexico")),
+        ('1.1 "Territory" will mean Chile and Peru.', "the Territory", ("Chile", "Peru")),
+        ('1.1 "Territory" means the world.', "the Territory", ("worldwide",)),
+        # a territory defined in prose is the agreement's Territory, not its prose
+        (
+            '1.1 "Territory" shall mean the area shown on the map in Schedule 2.',
+            "the Territory",
+            ("Territory",),
+        ),
+        # a capitalised phrase that names no place is no territory
+        ('1.1 "Field" means ophthalmic use.', "the Field", ()),
+        ("1.1 Terms have their plain meaning.", "Exhibit A", ()),
+    ],
+)
+def test_a_territory_is_a_place(definition: str, place: str, territory: tuple[str, ...]) -> None:
+    (term,) = dealdiff.parse_text(_GRANT.format(definition=definition, place=place)).terms
+    assert term.territory == territory  # type: ignore[attr-defined]

@@ -234,9 +234,9 @@ class Classifier:
         start: int,
         end: int,
     ) -> Outcome:
-        vetoed: list[tuple[str, tuple[int, int]]] = []
-        for veto in rules.vetoes:
-            vetoed.extend((veto.id, where) for where in veto.pattern.ranges(encoded))
+        # Vetoes are looked for only once a construction matched: most candidate sentences
+        # match none, and their vetoes would be searched for nothing.
+        vetoed: list[tuple[str, tuple[int, int]]] | None = None
         blocked_by: str | None = None
         for cons in rules.constructions:
             found = cons.pattern.search(encoded)
@@ -247,6 +247,12 @@ class Classifier:
             if cons.unless is not None and cons.unless.search(encoded) is not None:
                 continue
             lo, hi = found[""]
+            if vetoed is None:
+                vetoed = [
+                    (veto.id, where)
+                    for veto in rules.vetoes
+                    for where in veto.pattern.ranges(encoded)
+                ]
             hit = next((vid for vid, (vs, ve) in vetoed if vs < hi and ve > lo), None)
             if hit is not None:
                 blocked_by = blocked_by or hit

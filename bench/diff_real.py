@@ -13,7 +13,9 @@ and diffs each against the original:
   reported on that term's type: "exclusive" -> "non-exclusive" in an exclusive term
   (expected: a status change), the first percentage of a revenue share with a rate raised
   by 3 (a rate change), the first dollar amount of a commitment with an amount made larger
-  (an amount change).
+  (an amount change), and the whole evidence of a positive term deleted (expected: the term
+  removed, as a term or, when another clause still states it, as a restatement; it stays
+  unreported when a fuller term of the same type remains, as a mere reference would).
 
 Prints, per edit, how many were reported as the expected field change, as a term added or
 removed instead, or not at all; and for no-op edits, on how many contracts anything was
@@ -111,6 +113,8 @@ def term_edits(term: Term, evidence: str) -> list[tuple[str, str, str]]:
                     "amount",
                 )
             )
+    if not term.negative:
+        out.append(("clause deleted", "", "-"))
     return out
 
 
@@ -165,7 +169,12 @@ def main(argv: list[str]) -> int:
     for name in NO_OP:
         print(f"{name:28s} {noop_edited[name]:16d} {noop_reported[name]:24d}")
     print(f"{'term edit':28s} {'field change':>14s} {'added/removed':>14s} {'not reported':>14s}")
-    for name in ("exclusive -> non-exclusive", "revenue rate raised", "commitment amount raised"):
+    for name in (
+        "exclusive -> non-exclusive",
+        "revenue rate raised",
+        "commitment amount raised",
+        "clause deleted",
+    ):
         row = [outcome[(name, k)] for k in ("field change", "added/removed", "not reported")]
         print(f"{name:28s} {row[0]:14d} {row[1]:14d} {row[2]:14d}")
     print(f"{seconds:.1f} s CPU")

@@ -452,6 +452,8 @@ class _Run:
 
         result = diff(approved, draft)
         for change in result.changes:
+            if change.restated:
+                continue  # a term file states each term once; the agreement may restate it
             rule = f"drift-{change.kind.value}"
             if change.kind is ChangeKind.REMOVED:
                 file, term = pair.terms, change.old_term

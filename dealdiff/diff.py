@@ -77,6 +77,9 @@ class Change:
     summary: str
     old_term: Term | None = None
     new_term: Term | None = None
+    #: ``added`` / ``removed`` only: the other version still states a term with the same
+    #: fields, so a clause that restated the term came or went (rated ``info`` by default).
+    restated: bool = False
 
     @property
     def old_span(self) -> Span | None:
@@ -252,27 +255,26 @@ def _subsumes(rich: dict[str, Any], poor: dict[str, Any]) -> bool:
     return more
 
 
-def _restatements(
+def _references(
     left: Sequence[int],
     own: Sequence[tuple[Term, dict[str, Any]]],
     other: Sequence[tuple[Term, dict[str, Any]]],
 ) -> set[int]:
     """The indexes in ``left`` (unpaired terms of version ``own``, given with their
-    canonical fields) of terms that only restate a term: with the same fields as a term of
-    the ``other`` version, or with fewer fields than a fuller term of the same type in
-    either version ("the revenue share payable under Section 3.1" beside "a revenue share
-    of 20% of Net Revenue")."""
+    canonical fields) of terms that only refer to a fuller term of the same type, in either
+    version: fewer fields and none that differ ("the revenue share payable under Section
+    3.1" beside "a revenue share of 20% of Net Revenue")."""
     out: set[int] = set()
     for i in left:
         term, canon = own[i]
-        same_type = [(t, c) for t, c in other if t.type == term.type]
-        if any(c == canon for _, c in same_type):
-            out.add(i)
-            continue
-        same_type.extend((t, c) for t, c in own if t is not term and t.type == term.type)
+        same_type = [(t, c) for t, c in (*other, *own) if t is not term and t.type == term.type]
         if any(_subsumes(c, canon) for _, c in same_type):
             out.add(i)
     return out
+
+
+def _canonical_key(term: Term) -> str:
+    return json.dumps([str(term.type.value), canonical_fields(term)], sort_keys=True)
 
 
 def _text_words(term: Term) -> set[str]:
@@ -289,8 +291,9 @@ def pair_terms(
     conflict), which lets "revenue share: ceased" pair with the active revenue share it
     ends; then the rest by similarity, when at least :data:`PAIRING_THRESHOLD`. Among
     equally alike candidates, the clauses that read most alike pair first. A term stated
-    in several clauses is paired clause by clause; one left over whose fields the other
-    version states too is neither added nor removed (a restatement came or went).
+    in several clauses is paired clause by clause; a left-over clause that only refers to a
+    fuller term ("the revenue share payable under Section 3.1") is neither added nor
+    removed.
     The result does not depend on the order of the terms, and swapping ``old`` and ``new``
     swaps the result.
     """
@@ -338,13 +341,13 @@ def pair_terms(
         used_old.add(i)
         used_new.add(j)
         pairs.append((old_terms[i], new_terms[j]))
-    # A clause that restated a term came or went; the term did not.
+    # A clause that only refers to a fuller term came or went; the term did not.
     olds = list(zip(old_terms, old_canon, strict=True))
     news = list(zip(new_terms, new_canon, strict=True))
     left_old = [i for i in range(len(olds)) if i not in used_old]
     left_new = [j for j in range(len(news)) if j not in used_new]
-    quiet_old = _restatements(left_old, olds, news)
-    quiet_new = _restatements(left_new, news, olds)
+    quiet_old = _references(left_old, olds, news)
+    quiet_new = _references(left_new, news, olds)
     removed = [old_terms[i] for i in left_old if i not in quiet_old]
     added = [new_terms[j] for j in left_new if j not in quiet_new]
     return pairs, removed, added
@@ -494,6 +497,7 @@ def _rate(
     new: Any,
     old_t: Term | None,
     new_t: Term | None,
+    restated: bool = False,
 ) -> Change:
     term = old_t if old_t is not None else new_t
     assert term is not None
@@ -504,6 +508,7 @@ def _rate(
         old=old,
         new=new,
         status=str(term.status.value if isinstance(term.status, enum.Enum) else term.status),
+        restated=restated,
     )
     rule = rules.rate(facts)
     summary = rule.render(_message_values(kind, field, old, new, old_t, new_t))
@@ -518,6 +523,7 @@ def _rate(
         summary=summary,
         old_term=old_t,
         new_term=new_t,
+        restated=restated,
     )
 
 
@@ -553,13 +559,19 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
         ]
         items.append((_position(b), index, changes))
     base = len(pairs)
+    new_canon = {_canonical_key(t) for t in new.terms}
+    old_canon = {_canonical_key(t) for t in old.terms}
     for offset, term in enumerate(added):
-        change = _rate(rules, ChangeKind.ADDED, str(term.type.value), None, None, term, None, term)
+        again = _canonical_key(term) in old_canon
+        change = _rate(
+            rules, ChangeKind.ADDED, str(term.type.value), None, None, term, None, term, again
+        )
         items.append((_position(term), base + offset, [change]))
     base += len(added)
     for offset, term in enumerate(removed):
+        again = _canonical_key(term) in new_canon
         change = _rate(
-            rules, ChangeKind.REMOVED, str(term.type.value), None, term, None, term, None
+            rules, ChangeKind.REMOVED, str(term.type.value), None, term, None, term, None, again
         )
         items.append((_position(term), base + offset, [change]))
     items.sort(key=lambda item: (item[0], item[1]))

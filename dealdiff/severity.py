@@ -55,6 +55,7 @@ _RULE_KEYS = frozenset(
         "new",
         "status",
         "min_change_percent",
+        "restated",
     }
 )
 _CHANGES = frozenset({"added", "removed", "changed"})
@@ -106,6 +107,9 @@ class Facts:
     old: Any = None
     new: Any = None
     status: str | None = None
+    #: For ``added`` / ``removed``: the other version states a term with the same fields (a
+    #: clause that restated a term came or went).
+    restated: bool = False
 
 
 def _plain(value: Any) -> str:
@@ -140,6 +144,7 @@ class SeverityRule:
     new: frozenset[str] | None = None
     status: frozenset[str] | None = None
     min_change_percent: Decimal | None = None
+    restated: bool | None = None
     origin: str = "<rules>"
 
     def matches(self, facts: Facts) -> bool:
@@ -157,6 +162,8 @@ class SeverityRule:
         if self.old is not None and (facts.old is None or _plain(facts.old) not in self.old):
             return False
         if self.new is not None and (facts.new is None or _plain(facts.new) not in self.new):
+            return False
+        if self.restated is not None and facts.restated != self.restated:
             return False
         if self.min_change_percent is not None:
             pct = change_percent(facts.old, facts.new)
@@ -282,6 +289,9 @@ def _parse_rule(entry: Any, origin: str, raw: str) -> SeverityRule:
         isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold < 0
     ):
         raise rule_fail("'min_change_percent' must be a number >= 0")
+    restated = entry.get("restated")
+    if restated is not None and not isinstance(restated, bool):
+        raise rule_fail("'restated' must be true or false")
     return SeverityRule(
         id=rid,
         severity=severity,
@@ -294,6 +304,7 @@ def _parse_rule(entry: Any, origin: str, raw: str) -> SeverityRule:
         new=sets["new"],
         status=sets["status"],
         min_change_percent=None if threshold is None else Decimal(str(threshold)),
+        restated=restated,
         origin=origin,
     )
 

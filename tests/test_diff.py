@@ -33,7 +33,6 @@ from dealdiff.diff import (
     diff,
     identity_key,
     normalise_text,
-    pair_terms,
     result_to_dict,
 )
 from dealdiff.errors import RulesError
@@ -186,16 +185,26 @@ def test_a_negative_term_without_counterpart_is_added_with_its_rule() -> None:
     assert change.severity is Severity.MINOR
 
 
-def test_a_restatement_that_comes_or_goes_is_no_change() -> None:
+def test_a_restatement_that_comes_or_goes_is_an_info_change() -> None:
     term = RevenueShare(payer="A", payee="B", rate=10)
     old = agreement(at(term, 100, "3.1"), at(term, 200, "3.4"))
-    pairs, removed, added = pair_terms(old.terms, (at(term, 7, "9"),))
-    assert (removed, added) == ([], [])
-    assert pairs[0][0].section == "3.1"
-    # A restatement with less detail is the same term too.
+    (change,) = diff(old, agreement(at(term, 7, "9"))).changes
+    assert (change.kind, change.restated, change.severity) == (
+        ChangeKind.REMOVED,
+        True,
+        Severity.INFO,
+    )
+    assert change.rule == "term-restatement-removed"
+    assert change.old_term is not None and change.old_term.section == "3.4"
+    (back,) = diff(agreement(at(term, 7, "9")), old).changes
+    assert (back.kind, back.rule) == (ChangeKind.ADDED, "term-restatement-added")
+    # A clause that refers to a fuller term, with less detail, is the same term: no change.
     restated = agreement(at(term, 100, "3.1"), at(RevenueShare(payer="A"), 200, "3.2"))
     assert diff(restated, agreement(term)).changes == ()
     assert diff(agreement(term), restated).changes == ()
+    # A term that is gone from every clause is removed, not restated.
+    (gone,) = diff(agreement(term), agreement()).changes
+    assert (gone.restated, gone.severity) == (False, Severity.MAJOR)
 
 
 _TWO_LICENCES = (
@@ -579,7 +588,10 @@ def sample_facts() -> list[Facts]:
         statuses = [s.value for s in status_field.converter]  # type: ignore[union-attr]
         for status in statuses:
             for kind in ("added", "removed"):
-                facts.append(Facts(change=kind, type=str(type_name), status=status))
+                for restated in (False, True):
+                    facts.append(
+                        Facts(change=kind, type=str(type_name), status=status, restated=restated)
+                    )
         for old, new in product(statuses, statuses):
             if old != new:
                 facts.append(
@@ -622,6 +634,10 @@ def test_negative_statuses_are_the_disclaimer_rule_statuses() -> None:
             "colour",
         ),
         ('[[severity]]\nid = "a"\nseverity = "major"\nmessage = "x."\nwhen = 1\n', "unknown key"),
+        (
+            '[[severity]]\nid = "a"\nseverity = "info"\nmessage = "x."\nrestated = "yes"\n',
+            "'restated' must be true or false",
+        ),
         (
             '[[severity]]\nid = "a"\nseverity = "major"\nmessage = "x."\n'
             '[[severity]]\nid = "a"\nseverity = "minor"\nmessage = "y."\n',

@@ -344,27 +344,22 @@ class Classifier:
         line_end = text.find("\n", end)
         if line_end < 0 or text[end:line_end].strip():
             return end  # the clause carries on on its own line: no list below it
-        last, at = end, line_end + 1
-        for _ in range(_MAX_ITEMS):
-            blank = 0
-            while at < len(text):
-                nl = text.find("\n", at)
-                nl = len(text) if nl < 0 else nl
-                if text[at:nl].strip():
-                    break
-                blank += 1
-                at = nl + 1
-            if at >= len(text) or blank > 1:
-                break
+        last, at, blank, items = end, line_end + 1, 0, 0
+        while at < len(text) and items < _MAX_ITEMS:
             nl = text.find("\n", at)
             nl = len(text) if nl < 0 else nl
-            line = text[at:nl]
+            line, line_start, at = text[at:nl], at, nl + 1
+            if not line.strip():
+                blank += 1
+                if blank > 1:
+                    break
+                continue
             if not (
                 _LIST_ITEM.match(line)
                 or (len(line.strip()) <= _MAX_ROW and _TABLE_ROW.search(line))
             ):
                 break
-            last, at = at + len(line.rstrip()), nl + 1
+            last, blank, items = line_start + len(line.rstrip()), 0, items + 1
         return last
 
     def field_value(

@@ -273,10 +273,6 @@ def _references(
     return out
 
 
-def _canonical_key(term: Term) -> str:
-    return json.dumps([str(term.type.value), canonical_fields(term)], sort_keys=True)
-
-
 def _text_words(term: Term) -> set[str]:
     return _words(normalise_text(term.text)) if term.text else set()
 
@@ -297,6 +293,15 @@ def pair_terms(
     The result does not depend on the order of the terms, and swapping ``old`` and ``new``
     swaps the result.
     """
+    pairs, removed, added = _pairing(old, new)
+    return pairs, [t for t, _ in removed], [t for t, _ in added]
+
+
+def _pairing(
+    old: Sequence[Term], new: Sequence[Term]
+) -> tuple[list[tuple[Term, Term]], list[tuple[Term, bool]], list[tuple[Term, bool]]]:
+    """:func:`pair_terms`, with each removed or added term marked True when the other
+    version states a term with the same fields (a restatement that came or went)."""
     old_terms, new_terms = list(old), list(new)
     candidates: list[tuple[tuple[int, float, float, str, str, str, str], int, int]] = []
     old_keys = [identity_key(t) for t in old_terms]
@@ -348,8 +353,18 @@ def pair_terms(
     left_new = [j for j in range(len(news)) if j not in used_new]
     quiet_old = _references(left_old, olds, news)
     quiet_new = _references(left_new, news, olds)
-    removed = [old_terms[i] for i in left_old if i not in quiet_old]
-    added = [new_terms[j] for j in left_new if j not in quiet_new]
+    old_stated = {(t.type, tie) for t, tie in zip(old_terms, old_ties, strict=True)}
+    new_stated = {(t.type, tie) for t, tie in zip(new_terms, new_ties, strict=True)}
+    removed = [
+        (old_terms[i], (old_terms[i].type, old_ties[i]) in new_stated)
+        for i in left_old
+        if i not in quiet_old
+    ]
+    added = [
+        (new_terms[j], (new_terms[j].type, new_ties[j]) in old_stated)
+        for j in left_new
+        if j not in quiet_new
+    ]
     return pairs, removed, added
 
 
@@ -544,7 +559,7 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
     ['Revenue share rate lowered: revenue_share (X → Y) 20% → 12.5% (-37.5%).']
     """
     rules = severities if severities is not None else default_severities()
-    pairs, removed, added = pair_terms(old.terms, new.terms)
+    pairs, removed, added = _pairing(old.terms, new.terms)
     items: list[tuple[int, int, list[Change]]] = []
     unchanged: list[tuple[int, tuple[Term, Term]]] = []
     for index, (a, b) in enumerate(pairs):
@@ -559,17 +574,13 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
         ]
         items.append((_position(b), index, changes))
     base = len(pairs)
-    new_canon = {_canonical_key(t) for t in new.terms}
-    old_canon = {_canonical_key(t) for t in old.terms}
-    for offset, term in enumerate(added):
-        again = _canonical_key(term) in old_canon
+    for offset, (term, again) in enumerate(added):
         change = _rate(
             rules, ChangeKind.ADDED, str(term.type.value), None, None, term, None, term, again
         )
         items.append((_position(term), base + offset, [change]))
     base += len(added)
-    for offset, term in enumerate(removed):
-        again = _canonical_key(term) in new_canon
+    for offset, (term, again) in enumerate(removed):
         change = _rate(
             rules, ChangeKind.REMOVED, str(term.type.value), None, term, None, term, None, again
         )

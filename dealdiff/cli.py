@@ -161,6 +161,15 @@ def _explain_lines(source: str, text: str, rules: RuleSet) -> Iterator[str]:
     help="Show every candidate sentence, the rule that made each term, and why other "
     "candidates made none.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Parse several files at once in this many processes; 0 is one per CPU. "
+    "Output is the same, in the order of FILES.",
+)
 @rules_option
 @output_option
 @handle_errors
@@ -168,6 +177,7 @@ def parse(
     files: tuple[str, ...],
     fmt: str,
     explain: bool,
+    jobs: int,
     rules_paths: tuple[str, ...],
     output: str | None,
 ) -> None:
@@ -176,43 +186,52 @@ def parse(
     An unreadable file is reported on standard error and the others are still parsed;
     the exit code is then 2.
     """
+    from .batch import map_files
+
     rules = resolve_rules(rules_paths)
+    render = functools.partial(_parse_one, fmt="text" if explain else fmt, explain=explain)
     chunks: list[str] = []
     docs: list[str] = []
     status = EXIT_OK
-    for path in files:
-        try:
-            name, text = read_source(path)
-            if explain:
-                chunks.append("\n".join(_explain_lines(name, text, rules)) + "\n")
-                continue
-            agreement, _ = explain_agreement(text, source=name, rules=rules, explain=False)
-        except DealdiffError as exc:
-            fail(exc)
+    for ok, out in map_files(
+        render, files, rules, jobs=jobs, rules_paths=rules_paths, resolve=resolve_rules
+    ):
+        if not ok:
+            click.echo(f"dealdiff: {out}", err=True)
             status = EXIT_ERROR
-            continue
-        if fmt == "text":
-            chunks.append(agreement_text(agreement))
-        elif fmt == "jsonl":
-            line = agreement_json(agreement, indent=None) + "\n"
-            if output is None:
-                click.echo(line, nl=False)
-            else:
-                chunks.append(line)
+        elif explain or fmt not in ("json", "jsonl"):
+            chunks.append(out)
         elif fmt == "json":
-            docs.append(agreement_json(agreement))
+            docs.append(out)
+        elif output is None:
+            click.echo(out, nl=False)  # jsonl streams, a line per agreement
         else:
-            from .termfile import dumps
-
-            chunks.append(dumps(agreement))
-    if fmt == "json" and not explain:
-        if len(files) == 1 and docs:
-            chunks.append(docs[0] + "\n")
-        elif docs:
-            chunks.append("[\n" + ",\n".join(docs) + "\n]\n")
+            chunks.append(out)
+    if docs:
+        chunks.append(docs[0] + "\n" if len(files) == 1 else "[\n" + ",\n".join(docs) + "\n]\n")
     if chunks:
         write_output("".join(chunks), output)
     sys.exit(status)
+
+
+def _parse_one(path: str, rules: RuleSet, *, fmt: str, explain: bool) -> tuple[bool, str]:
+    """``(True, output)`` for a parsed file, ``(False, error message)`` for a bad one."""
+    try:
+        name, text = read_source(path)
+        if explain:
+            return True, "\n".join(_explain_lines(name, text, rules)) + "\n"
+        agreement, _ = explain_agreement(text, source=name, rules=rules, explain=False)
+    except DealdiffError as exc:
+        return False, exc.render()
+    if fmt == "text":
+        return True, agreement_text(agreement)
+    if fmt == "jsonl":
+        return True, agreement_json(agreement, indent=None) + "\n"
+    if fmt == "json":
+        return True, agreement_json(agreement)
+    from .termfile import dumps
+
+    return True, dumps(agreement)
 
 
 def _load_side(path: str, rules_paths: tuple[str, ...]) -> Agreement:

@@ -189,7 +189,14 @@ class Classifier:
                 outcomes = tuple(Outcome(t.type, None, "heading") for t in cued)
             else:
                 encoded, values = self.encode(start, end)
-                skip = next((s.id for s in self.rules.skips if s.pattern.search(encoded)), None)
+                skip = next(
+                    (
+                        s.id
+                        for s in self.rules.skips
+                        if s.pattern.search(encoded) and s.applies(encoded)
+                    ),
+                    None,
+                )
                 if skip is not None:
                     outcomes = tuple(Outcome(t.type, skip, "skipped") for t in cued)
                 else:
@@ -251,6 +258,7 @@ class Classifier:
                 vetoed = [
                     (veto.id, where)
                     for veto in rules.vetoes
+                    if veto.applies(encoded)
                     for where in veto.pattern.ranges(encoded)
                 ]
             hit = next((vid for vid, (vs, ve) in vetoed if vs < hi and ve > lo), None)

@@ -32,7 +32,7 @@ from .config import read_config_text
 from .cuescan import CueScanner
 from .errors import RulesError, caret_context, source_lines
 from .model import TERM_CLASSES, TermType
-from .patterns import BUILTIN_CLASSES, Pattern, PatternError, compile_pattern
+from .patterns import BUILTIN_CLASSES, Encoded, Pattern, PatternError, compile_pattern
 
 __all__ = [
     "Construction",
@@ -60,10 +60,16 @@ _RULE_KEYS = {"id", "description", "pattern", "status", "type", "set", "also", "
 
 @attrs.frozen
 class Veto:
+    """A pattern that cancels what it overlaps, unless ``unless`` matches the sentence."""
+
     id: str
     description: str
     pattern: Pattern
     origin: str
+    unless: Pattern | None = None
+
+    def applies(self, encoded: Encoded) -> bool:
+        return self.unless is None or self.unless.search(encoded) is None
 
 
 @attrs.frozen
@@ -136,11 +142,11 @@ class _Loader:
         self.prefixes: list[tuple[str, str]] = []
         self.macros: dict[str, str] = {}
         self.cues: dict[TermType, list[str]] = {}
-        self.vetoes: dict[TermType, dict[str, tuple[str, str, str, str]]] = {}
+        self.vetoes: dict[TermType, dict[str, tuple[str, str, str, str, str | None]]] = {}
         self.constructions: dict[TermType, dict[str, tuple[dict[str, Any], str, str]]] = {}
         self.fields: dict[TermType, dict[str, tuple[str, str, str]]] = {}
         self.sources: list[str] = []
-        self.skips: dict[str, tuple[str, str, str, str]] = {}
+        self.skips: dict[str, tuple[str, str, str, str, str | None]] = {}
 
     def error(
         self,
@@ -204,7 +210,13 @@ class _Loader:
             self.macros[name] = pattern
         for entry in data.get("skip", []):
             rid = self.check_rule(origin, raw, entry, need_status=False)
-            self.skips[rid] = (entry["pattern"], entry.get("description", ""), origin, raw)
+            self.skips[rid] = (
+                entry["pattern"],
+                entry.get("description", ""),
+                origin,
+                raw,
+                entry.get("unless"),
+            )
         if "type" not in data:
             for key in ("cues", "construction", "veto", "fields"):
                 if key in data:
@@ -233,6 +245,7 @@ class _Loader:
                 entry.get("description", ""),
                 origin,
                 raw,
+                entry.get("unless"),
             )
         for entry in data.get("construction", []):
             rid = self.check_rule(origin, raw, entry, need_status=True)
@@ -280,8 +293,14 @@ class _Loader:
             if not cues and not cons:
                 continue
             vetoes = tuple(
-                Veto(rid, desc, self.compile(origin, raw, rid, pat, known), origin)
-                for rid, (pat, desc, origin, raw) in self.vetoes.get(ttype, {}).items()
+                Veto(
+                    rid,
+                    desc,
+                    self.compile(origin, raw, rid, pat, known),
+                    origin,
+                    None if unless is None else self.compile(origin, raw, rid, unless, known),
+                )
+                for rid, (pat, desc, origin, raw, unless) in self.vetoes.get(ttype, {}).items()
             )
             constructions = []
             for rid, (entry, origin, raw) in cons.items():
@@ -337,8 +356,14 @@ class _Loader:
             scanner=CueScanner([(c, types[t]) for c, t in all_cues]),
             sources=tuple(self.sources),
             skips=tuple(
-                Veto(rid, desc, self.compile(origin, raw, rid, pat, known), origin)
-                for rid, (pat, desc, origin, raw) in self.skips.items()
+                Veto(
+                    rid,
+                    desc,
+                    self.compile(origin, raw, rid, pat, known),
+                    origin,
+                    None if unless is None else self.compile(origin, raw, rid, unless, known),
+                )
+                for rid, (pat, desc, origin, raw, unless) in self.skips.items()
             ),
         )
 

@@ -152,3 +152,28 @@ def test_rules_command_warns_of_a_cue_without_an_anchor(tmp_path: Path) -> None:
     assert "(?:pay|owe)s?\\s+it" in result.stderr and "slow" in result.stderr
     plain = CliRunner().invoke(cli, ["rules"])
     assert plain.exit_code == 0 and plain.stderr == ""
+
+
+def test_a_veto_or_skip_with_unless_spares_the_sentences_it_matches(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        'type = "revenue_share"\ncues = ["zork"]\n\n'
+        '[[veto]]\nid = "rs-named-zork"\ndescription = "d"\npattern = \'"the" zork\'\n'
+        "unless = '\"ended\"'\n\n"
+        '[[skip]]\nid = "skip-draft"\ndescription = "d"\npattern = \'"draft"\'\n'
+        "unless = '\"signed\"'\n\n"
+        '[[construction]]\nid = "rs-zork-ended"\ndescription = "d"\n'
+        'pattern = \'zork ~3 "ended"\'\nstatus = "ceased"\n\n'
+        '[[construction]]\nid = "rs-zork-fee"\ndescription = "d"\n'
+        'pattern = \'zork "fee"\'\nstatus = "active"\n',
+    )
+    rules = load_rules([tmp_path], builtin=False)
+    from dealdiff.agreement import parse_agreement
+
+    def made(text: str) -> list[str]:
+        return [t.rule for t in parse_agreement(text, source="x", rules=rules).terms]
+
+    assert made("The zork fee applies.") == []  # vetoed
+    assert made("The zork fee has ended.") == ["rs-zork-ended"]  # the veto does not apply
+    assert made("A zork fee is in the draft.") == []  # skipped
+    assert made("A zork fee is in the signed draft.") == ["rs-zork-fee"]

@@ -189,7 +189,7 @@ def parse(
     from .batch import map_files
 
     rules = resolve_rules(rules_paths)
-    render = functools.partial(_parse_one, fmt="text" if explain else fmt, explain=explain)
+    render = functools.partial(_parse_one, fmt=fmt, explain=explain)
     chunks: list[str] = []
     docs: list[str] = []
     status = EXIT_OK

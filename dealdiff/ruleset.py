@@ -272,6 +272,19 @@ class _Loader:
             raise self.error(origin, raw, f"{rid}: a 'status' is required", rid)
         return rid
 
+    def veto(
+        self, rid: str, entry: tuple[str, str, str, str, str | None], known: frozenset[str]
+    ) -> Veto:
+        """A loaded ``[[veto]]`` or ``[[skip]]``, its pattern and ``unless`` compiled."""
+        pattern, description, origin, raw, unless = entry
+        return Veto(
+            rid,
+            description,
+            self.compile(origin, raw, rid, pattern, known),
+            origin,
+            None if unless is None else self.compile(origin, raw, rid, unless, known),
+        )
+
     def compile(
         self, origin: str, raw: str, rid: str, source: str, known: frozenset[str]
     ) -> Pattern:
@@ -293,14 +306,7 @@ class _Loader:
             if not cues and not cons:
                 continue
             vetoes = tuple(
-                Veto(
-                    rid,
-                    desc,
-                    self.compile(origin, raw, rid, pat, known),
-                    origin,
-                    None if unless is None else self.compile(origin, raw, rid, unless, known),
-                )
-                for rid, (pat, desc, origin, raw, unless) in self.vetoes.get(ttype, {}).items()
+                self.veto(rid, entry, known) for rid, entry in self.vetoes.get(ttype, {}).items()
             )
             constructions = []
             for rid, (entry, origin, raw) in cons.items():
@@ -355,16 +361,7 @@ class _Loader:
             types=types,
             scanner=CueScanner([(c, types[t]) for c, t in all_cues]),
             sources=tuple(self.sources),
-            skips=tuple(
-                Veto(
-                    rid,
-                    desc,
-                    self.compile(origin, raw, rid, pat, known),
-                    origin,
-                    None if unless is None else self.compile(origin, raw, rid, unless, known),
-                )
-                for rid, (pat, desc, origin, raw, unless) in self.skips.items()
-            ),
+            skips=tuple(self.veto(rid, entry, known) for rid, entry in self.skips.items()),
         )
 
 

@@ -14,12 +14,12 @@ import functools
 import re
 import string
 import tomllib
-from importlib import resources
 from typing import Any
 
 import attrs
 
 from .errors import RulesError
+from .ruleset import package_text
 
 __all__ = ["Severity", "CheckRule", "check_rules", "currencies", "CATEGORIES"]
 
@@ -89,12 +89,10 @@ def _load(raw: str, origin: str) -> dict[str, CheckRule]:
 @functools.cache
 def check_rules() -> dict[str, CheckRule]:
     """The built-in check rules by id, read once from the package's ``checks.toml``."""
-    raw = resources.files("dealdiff.rules").joinpath("checks.toml").read_text("utf-8")
-    return _load(raw, "rules/checks.toml")
+    return _load(package_text("checks.toml"), "rules/checks.toml")
 
 
 @functools.cache
 def currencies() -> frozenset[str]:
     """ISO 4217 alphabetic codes, from the package's ``currencies.toml``."""
-    raw = resources.files("dealdiff.rules").joinpath("currencies.toml").read_text("utf-8")
-    return frozenset(tomllib.loads(raw)["currencies"]["codes"])
+    return frozenset(tomllib.loads(package_text("currencies.toml"))["currencies"]["codes"])

@@ -13,7 +13,6 @@ import re
 import tomllib
 from collections.abc import Sequence
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import attrs
@@ -21,7 +20,7 @@ import attrs
 from .definitions import find_definitions
 from .model import TERM_CLASSES, Party, Term, TermType
 from .patterns import Encoded, Pattern, Token, encode_span
-from .ruleset import Construction, RuleSet, TypeRules
+from .ruleset import Construction, RuleSet, TypeRules, package_text
 from .segment import Segmenter
 from .spans import LineIndex
 from .values import Money, Period, ValueMatch, find_values, parse_period
@@ -89,8 +88,8 @@ _THE = re.compile(r"^the\s+", re.I)
 @functools.cache
 def _places() -> frozenset[str]:
     """Names of countries, regions, states and provinces (``rules/places.toml``), lower-cased."""
-    raw = resources.files("dealdiff.rules").joinpath("places.toml").read_text("utf-8")
-    return frozenset(name.lower() for name in tomllib.loads(raw)["places"]["names"])
+    names = tomllib.loads(package_text("places.toml"))["places"]["names"]
+    return frozenset(name.lower() for name in names)
 
 
 def _is_place(phrase: str) -> bool:

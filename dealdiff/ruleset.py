@@ -365,6 +365,11 @@ class _Loader:
         )
 
 
+def package_text(name: str) -> str:
+    """The text of ``rules/NAME`` as the package ships it (rules, word lists, checks)."""
+    return resources.files("dealdiff.rules").joinpath(name).read_text("utf-8")
+
+
 def _package_files() -> list[Traversable]:
     root = resources.files("dealdiff.rules")
     return sorted((f for f in root.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)

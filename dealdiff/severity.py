@@ -20,14 +20,13 @@ import string
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
 import attrs
 
 from .errors import RulesError
 from .model import TERM_CLASSES
-from .ruleset import user_rule_files
+from .ruleset import package_text, user_rule_files
 
 __all__ = [
     "Severity",
@@ -355,8 +354,7 @@ def load_severities(
     """
     rules: list[SeverityRule] = []
     if builtin:
-        raw = resources.files("dealdiff.rules").joinpath("severity.toml").read_text("utf-8")
-        rules = _parse_file("rules/severity.toml", raw)
+        rules = _parse_file("rules/severity.toml", package_text("severity.toml"))
     first: list[SeverityRule] = []
     for origin, raw in user_rule_files(extra):
         for rule in _parse_file(origin, raw):

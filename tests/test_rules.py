@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,14 @@ def test_every_builtin_pattern_compiles_to_a_valid_regex() -> None:
         assert isinstance(p.regex, re.Pattern), p.source
 
 
+def _rules_made_by(folder: Path) -> Callable[[str], list[str]]:
+    """The ids of the rules that make terms of a text, with only the rules of ``folder``."""
+    from dealdiff.agreement import parse_agreement
+
+    rules = load_rules([folder], builtin=False)
+    return lambda text: [t.rule or "" for t in parse_agreement(text, source="x", rules=rules).terms]
+
+
 def test_a_veto_blocks_wherever_it_matches_not_only_first(tmp_path: Path) -> None:
     # The veto's first match is elsewhere; its second covers the construction's match.
     write(
@@ -125,12 +134,7 @@ def test_a_veto_blocks_wherever_it_matches_not_only_first(tmp_path: Path) -> Non
         '[[construction]]\nid = "rs-zork-fee"\ndescription = "d"\n'
         'pattern = \'zork "fee"\'\nstatus = "active"\n',
     )
-    rules = load_rules([tmp_path], builtin=False)
-    from dealdiff.agreement import parse_agreement
-
-    def made(text: str) -> list[str]:
-        return [t.rule for t in parse_agreement(text, source="x", rules=rules).terms]
-
+    made = _rules_made_by(tmp_path)
     assert made("The good zork fee applies.") == ["rs-zork-fee"]
     assert made("The bad zork is fine, and the bad zork fee applies.") == []
 
@@ -167,12 +171,7 @@ def test_a_veto_or_skip_with_unless_spares_the_sentences_it_matches(tmp_path: Pa
         '[[construction]]\nid = "rs-zork-fee"\ndescription = "d"\n'
         'pattern = \'zork "fee"\'\nstatus = "active"\n',
     )
-    rules = load_rules([tmp_path], builtin=False)
-    from dealdiff.agreement import parse_agreement
-
-    def made(text: str) -> list[str]:
-        return [t.rule for t in parse_agreement(text, source="x", rules=rules).terms]
-
+    made = _rules_made_by(tmp_path)
     assert made("The zork fee applies.") == []  # vetoed
     assert made("The zork fee has ended.") == ["rs-zork-ended"]  # the veto does not apply
     assert made("A zork fee is in the draft.") == []  # skipped

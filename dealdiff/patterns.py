@@ -39,7 +39,7 @@ BUILTIN_CLASSES = frozenset(
 )
 
 _TOKEN_RE = re.compile(
-    r"\[[\s*\-_.xX]*\]"  # redaction marks: [***], [ * ], [__]
+    r"\[[\s*\-_.xX…•●]*\]"  # redaction marks: [***], [ * ], [__], […***…], [•]
     r"|[A-Za-z0-9]+(?:[-'’.&/][A-Za-z0-9]+)*"
     r"|[^\sA-Za-z0-9#]"
 )
@@ -127,8 +127,11 @@ def _token_info(classify: Callable[[str], tuple[str, ...]]) -> Callable[[str], _
         if found is not None:
             return found
         word = raw.lower().replace("’", "'").replace("#", "")
-        classes = classify(word) if word else ()
         first = raw[0]
+        if first == "[":
+            # A redaction mark may hold spaces ("[ * ]"); the encoding cannot.
+            word = "".join(word.split())
+        classes = classify(word) if word else ()
         if first.isupper():
             classes += _CAP
         elif first.isdigit():

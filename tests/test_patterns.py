@@ -15,7 +15,7 @@ LEX = {
     "not": ("NEG",),
     "shall": ("MODAL",),
 }
-KNOWN = frozenset({"EXCL", "GRANT", "ROLE", "NEG", "MODAL", "PARTY", "PUNCT", "CAP"})
+KNOWN = frozenset({"EXCL", "GRANT", "ROLE", "NEG", "MODAL", "PARTY", "PUNCT", "CAP", "REDACTED"})
 
 
 def classes(word: str) -> tuple[str, ...]:
@@ -94,3 +94,12 @@ def test_a_nul_character_is_a_token_like_any_other() -> None:
     text = "a \x00 b"
     tokens = tokenize(text, 0, len(text), classes, [(0, 1, ("PARTY",))])
     assert [t.word for t in tokens] == ["a", "\x00", "b"]
+
+
+@pytest.mark.parametrize("mark", ["[***]", "[ * ]", "[…***…]", "[...***...]", "[… ***…]", "[•]"])
+def test_a_redaction_mark_is_one_redacted_token(mark: str) -> None:
+    """Filings mark redactions with ellipses, bullets and spaces; each mark is one token."""
+    text = f"a minimum of {mark} units"
+    tokens = tokenize(text, 0, len(text), classes)
+    assert [t.word for t in tokens][3:] == ["".join(mark.split()), "units"]
+    assert match('minimum "of" REDACTED units', text) == {"": f"minimum of {mark} units"}

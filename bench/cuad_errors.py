@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 
 from dealdiff.evaluate import evaluate, load_labels, render_errors, render_report, render_rules
-from dealdiff.ruleset import default_rules, load_rules
+from dealdiff.ruleset import RuleSet, default_rules, load_rules
 
 DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cuad-dev"
 
@@ -39,6 +39,11 @@ def halves(data: Path) -> dict[str, str]:
     return out
 
 
+def _resolve(paths: tuple[str, ...]) -> RuleSet:
+    """The rules of ``paths``, or the package's; module-level so workers can call it."""
+    return load_rules(list(paths)) if paths else default_rules()
+
+
 def option(argv: list[str], name: str) -> str | None:
     return argv[argv.index(name) + 1] if name in argv else None
 
@@ -52,11 +57,12 @@ def main(argv: list[str]) -> int:
     ]
     data = Path(positional[0]) if positional else DEFAULT
     rules_dir = option(argv, "--rules")
-    rules = load_rules([rules_dir]) if rules_dir else default_rules()
+    rules_paths = (rules_dir,) if rules_dir else ()
+    rules = _resolve(rules_paths)
     labels = load_labels(data / "labels.jsonl")
     side = halves(data)
     labels = labels.subset(lambda c: c in side)
-    report = evaluate(labels, rules)
+    report = evaluate(labels, rules, jobs=0, rules_paths=rules_paths, resolve=_resolve)
     print("all contracts")
     print(render_report(report), end="")
     for h in ("A", "B"):

@@ -21,6 +21,7 @@ from .ruleset import RuleSet
 __all__ = ["usable_cpus", "worker_count", "map_files"]
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 #: Below this many files per worker, starting the workers costs more than it saves.
 MIN_FILES_PER_WORKER = 2
@@ -44,7 +45,7 @@ def usable_cpus() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def worker_count(jobs: int, files: Sequence[str]) -> int:
+def worker_count(jobs: int, files: Sequence[object]) -> int:
     """How many processes to parse ``files`` with; ``jobs`` 0 means one per usable CPU.
 
     Standard input can only be read by this process, so ``-`` among the files keeps the
@@ -63,15 +64,15 @@ def _start_worker(rules_paths: Sequence[str], resolve: Callable[[Sequence[str]],
         _rules = resolve(rules_paths)
 
 
-def _call(job: tuple[Callable[[str, RuleSet], T], str]) -> T:
+def _call(job: tuple[Callable[[S, RuleSet], T], S]) -> T:
     func, path = job
     assert _rules is not None
     return func(path, _rules)
 
 
 def map_files(
-    func: Callable[[str, RuleSet], T],
-    files: Sequence[str],
+    func: Callable[[S, RuleSet], T],
+    files: Sequence[S],
     rules: RuleSet,
     *,
     jobs: int,
@@ -79,6 +80,8 @@ def map_files(
     resolve: Callable[[Sequence[str]], RuleSet],
 ) -> Iterator[T]:
     """``func(path, rules)`` for every file, yielded in the order of ``files``.
+
+    A "file" may be any picklable item that ``func`` takes, such as a path with its labels.
 
     ``func`` and ``resolve`` must be module-level functions (workers may be spawned, and
     then receive them by name). ``resolve(rules_paths)`` must give back ``rules``.
@@ -96,9 +99,7 @@ def map_files(
         explain_agreement(_WARM_UP, source="warm-up", rules=rules, explain=False)
     context = multiprocessing.get_context(method)
     pool = context.Pool(workers, _start_worker, (tuple(rules_paths), resolve))
-    jobs_in_order: Iterable[tuple[Callable[[str, RuleSet], T], str]] = (
-        (func, path) for path in files
-    )
+    jobs_in_order: Iterable[tuple[Callable[[S, RuleSet], T], S]] = ((func, path) for path in files)
     try:
         yield from pool.imap(_call, jobs_in_order, chunksize=1)
     except BaseException:  # an error, Ctrl-C, or the caller stopped reading

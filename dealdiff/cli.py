@@ -437,6 +437,14 @@ def check_command(
     show_default=True,
     help="text (a table); json (the figures as one JSON object).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Parse the contracts in this many processes; 0 is one per CPU. The figures are the same.",
+)
 @rules_option
 @output_option
 @handle_errors
@@ -445,6 +453,7 @@ def eval_command(
     errors: bool,
     by_rule: bool,
     fmt: str,
+    jobs: int,
     rules_paths: tuple[str, ...],
     output: str | None,
 ) -> None:
@@ -458,7 +467,13 @@ def eval_command(
 
     from .evaluate import evaluate, load_labels, render_errors, render_report, render_rules
 
-    report = evaluate(load_labels(labels), resolve_rules(rules_paths))
+    report = evaluate(
+        load_labels(labels),
+        resolve_rules(rules_paths),
+        jobs=jobs,
+        rules_paths=rules_paths,
+        resolve=resolve_rules,
+    )
     if fmt == "json":
         text = json.dumps(report.as_dict()) + "\n"
     else:

@@ -24,17 +24,19 @@ a type when it has such a term (predicted) or such a label (gold).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import attrs
 
 from .agreement import explain_agreement
 from .classify import Candidate
-from .errors import InputError, source_lines
+from .errors import DealdiffError, InputError, source_lines
 from .model import Term
 from .ruleset import RuleSet, default_rules
 from .source import read_source
@@ -279,13 +281,78 @@ def _why_missed(
     return tuple(dict.fromkeys(reasons))
 
 
+class _Scored(NamedTuple):
+    """What scoring one contract gives: its size, counts, misses and rule counts."""
+
+    size: int
+    here: dict[str, Counts]
+    whole: dict[str, Counts]
+    misses: list[Miss]
+    rule_counts: dict[str, Counts]
+
+
+def _score_contract(
+    contract: str, rules: RuleSet, *, gold: Sequence[Label], types: tuple[str, ...]
+) -> _Scored | DealdiffError:
+    """Parse one contract and score its terms against ``gold``, its labels.
+
+    A module-level function, so that worker processes can run it; an error is returned,
+    not raised, so that it reaches the caller the same way from a worker.
+    """
+    try:
+        _, text = read_source(contract)
+    except DealdiffError as exc:
+        return exc
+    agreement, candidates = explain_agreement(text, source=contract, rules=rules)
+    predicted = [
+        (scored_type(t.type.value), t.span.start, t.span.end, t.rule or "")
+        for t in agreement.terms
+        if _positive(t) and t.span is not None
+    ]
+    line = 1
+    last = 0
+    here = {t: Counts() for t in types}
+    rule_counts: dict[str, Counts] = {}
+    misses: list[Miss] = []
+    for ps, pe in paragraphs(text):
+        line += text.count("\n", last, ps)
+        last = ps
+        for t in types:
+            g = any(lab.type == t and lab.start < pe and lab.end > ps for lab in gold)
+            hits = [r for pt, s, e, r in predicted if pt == t and s < pe and e > ps]
+            y = bool(hits)
+            here[t] += Counts(int(g and y), int(y and not g), int(g and not y))
+            for rule in dict.fromkeys(hits):
+                rule_counts[rule] = rule_counts.get(rule, Counts()) + Counts(int(g), int(not g))
+            if g != y:
+                why = tuple(dict.fromkeys(hits)) if y else _why_missed(t, ps, pe, candidates)
+                kind = "fp" if y else "fn"
+                misses.append(Miss(kind, t, contract, ps, pe, line, text[ps:pe], why))
+    whole = {}
+    for t in types:
+        g = any(lab.type == t for lab in gold)
+        y = any(pt == t for pt, _, _, _ in predicted)
+        whole[t] = Counts(int(g and y), int(y and not g), int(g and not y))
+    return _Scored(len(text.encode("utf-8")), here, whole, misses, rule_counts)
+
+
 def evaluate(
     labels: LabelSet,
     rules: RuleSet | None = None,
     *,
     types: Iterable[str] = SCORED_TYPES,
+    jobs: int = 1,
+    rules_paths: Sequence[str] = (),
+    resolve: Callable[[Sequence[str]], RuleSet] | None = None,
 ) -> Report:
-    """Parse every contract of ``labels`` with ``rules`` and score the terms found."""
+    """Parse every contract of ``labels`` with ``rules`` and score the terms found.
+
+    ``jobs`` other than 1 parses in that many processes (0: one per CPU), as
+    ``dealdiff parse --jobs`` does; ``resolve(rules_paths)`` must then give back ``rules``
+    (it is called only where workers are spawned rather than forked).
+    """
+    from .batch import map_files
+
     rules = rules or default_rules()
     types = tuple(types)
     para = {t: Counts() for t in types}
@@ -298,53 +365,50 @@ def evaluate(
     by_rule: dict[str, dict[str, Counts]] = {}
     size = 0
     started = time.perf_counter()
-    for contract in labels.contracts:
-        _, text = read_source(contract)
-        size += len(text.encode("utf-8"))
-        agreement, candidates = explain_agreement(text, source=contract, rules=rules)
-        predicted = [
-            (scored_type(t.type.value), t.span.start, t.span.end, t.rule or "")
-            for t in agreement.terms
-            if _positive(t) and t.span is not None
-        ]
-        mine = gold.get(contract, [])
-        line = 1
-        last = 0
-        here = {t: Counts() for t in types}
-        rule_counts: dict[str, Counts] = {}
-        for ps, pe in paragraphs(text):
-            line += text.count("\n", last, ps)
-            last = ps
-            for t in types:
-                g = any(lab.type == t and lab.start < pe and lab.end > ps for lab in mine)
-                hits = [r for pt, s, e, r in predicted if pt == t and s < pe and e > ps]
-                y = bool(hits)
-                here[t] += Counts(int(g and y), int(y and not g), int(g and not y))
-                for rule in dict.fromkeys(hits):
-                    rule_counts[rule] = rule_counts.get(rule, Counts()) + Counts(int(g), int(not g))
-                if g != y:
-                    why = tuple(dict.fromkeys(hits)) if y else _why_missed(t, ps, pe, candidates)
-                    kind = "fp" if y else "fn"
-                    misses.append(Miss(kind, t, contract, ps, pe, line, text[ps:pe], why))
+    contracts = list(labels.contracts)
+    if resolve is None:
+        jobs = 1
+    results = map_files(
+        functools.partial(_score_job, types=types),
+        [(contract, tuple(gold.get(contract, ()))) for contract in contracts],
+        rules,
+        jobs=jobs,
+        rules_paths=rules_paths,
+        resolve=resolve or _no_resolve,
+    )
+    for contract, scored in zip(contracts, results, strict=True):
+        if isinstance(scored, DealdiffError):
+            raise scored
+        size += scored.size
+        misses.extend(scored.misses)
+        by_rule[contract] = scored.rule_counts
         by_contract[contract] = {}
-        by_rule[contract] = rule_counts
         for t in types:
-            g = any(lab.type == t for lab in mine)
-            y = any(pt == t for pt, _, _, _ in predicted)
-            whole = Counts(int(g and y), int(y and not g), int(g and not y))
-            para[t] += here[t]
-            cont[t] += whole
-            by_contract[contract][t] = (here[t], whole)
+            para[t] += scored.here[t]
+            cont[t] += scored.whole[t]
+            by_contract[contract][t] = (scored.here[t], scored.whole[t])
     return Report(
         para,
         cont,
         tuple(misses),
-        len(labels.contracts),
+        len(contracts),
         size,
         time.perf_counter() - started,
         by_contract,
         by_rule,
     )
+
+
+def _score_job(
+    job: tuple[str, tuple[Label, ...]], rules: RuleSet, *, types: tuple[str, ...]
+) -> _Scored | DealdiffError:
+    """:func:`_score_contract` for ``(contract, its labels)``, the form workers are sent."""
+    contract, gold = job
+    return _score_contract(contract, rules, gold=gold, types=types)
+
+
+def _no_resolve(paths: Sequence[str]) -> RuleSet:  # pragma: no cover - jobs is 1 then
+    raise AssertionError("evaluate: jobs other than 1 needs resolve")
 
 
 def render_report(report: Report) -> str:

@@ -186,3 +186,26 @@ def test_labels_split_on_newlines_only(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_labels(labels)
     assert err.value.line == 2
+
+
+def test_eval_on_several_processes_gives_the_same_report(tmp_path: Path) -> None:
+    """``-j 2`` parses in worker processes; figures, misses and their order are unchanged."""
+    rows: list[dict[str, object]] = []
+    for n in range(5):
+        name = f"c{n}.txt"
+        text = TEXT.replace("France", f"Region {n}") if n % 2 else TEXT
+        (tmp_path / name).write_text(text, "utf-8")
+        start = text.index("Bolt shall pay")
+        label = {"type": "revenue_share", "start": start, "end": start + 9} if n != 3 else {}
+        rows.append({"contract": name, **label})
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    one = CliRunner().invoke(cli, ["eval", str(labels), "--errors", "--by-rule", "-j", "1"])
+    two = CliRunner().invoke(cli, ["eval", str(labels), "--errors", "--by-rule", "-j", "2"])
+    assert one.exit_code == two.exit_code == 0, two.output
+
+    def untimed(out: str) -> list[str]:
+        return [line for line in out.splitlines() if " MB in " not in line]
+
+    assert untimed(two.output) == untimed(one.output)
+    assert "revenue_share            0.80   1.00   0.89" in one.output

@@ -417,6 +417,13 @@ class Classifier:
             if _TERRITORY_WORD.search(place):  # "the Territory", defined elsewhere or not
                 return {role: (place,)}
             return None
+        if role == "subject" and len(tokens) == 1 and _VALUE_CLASSES & set(tokens[0].classes):
+            return None  # "a right of first refusal for thirty (30) days": a time, not a thing
+        if role == "subject" and (
+            (len(tokens) == 1 and "PARTY" in tokens[0].classes)
+            or (self.party_re is not None and self.party_re.fullmatch(raw))
+        ):
+            return None  # "first offer it to Halcyon": the one offered to, not what is offered
         if len(tokens) == 1 and "PARTY" in tokens[0].classes:
             key = self.party_keys.get(raw.lower())
             if key:
@@ -455,6 +462,9 @@ class Classifier:
                         best = candidate
         return best
 
+
+#: Classes of a token merged from a value phrase: never the subject of a right.
+_VALUE_CLASSES = frozenset({"PERIOD", "DATE", "MONEY", "PERCENT"})
 
 _HEADING_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
 _SMALL_WORDS = frozenset(

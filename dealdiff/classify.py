@@ -59,7 +59,7 @@ _LEAD_IN = re.compile(
 _NOT_AGENT = re.compile(
     r"^(?:section|article|schedule|exhibit|annex|appendix|term|amounts?|sales|revenues?|"
     r"licen[cs]es|it|they|which|who|he|she|party|parties|nothing|none|nobody|anyone|"
-    r"everyone|other|others|source|[a-z])$",
+    r"everyone|other|others|source|minimum|maximum|controls?|controlled|[a-z])$",
     re.I,
 )
 #: ...and head nouns of names that are things: "the Call Option is exercised", "the Put
@@ -67,7 +67,8 @@ _NOT_AGENT = re.compile(
 _THING_HEAD = re.compile(
     r"(?:^|\s)(?:options?|put|call|shares?|stock|units?|interests?|notice|date|period|"
     r"price|closing|agreement|products?|services?|fees?|royalt(?:y|ies)|payments?|territory|"
-    r"licen[cs]e|rights?|offer)$",
+    r"licen[cs]e|rights?|offer|purchases?|orders?|commitments?|property|technology|know-how|"
+    r"information|materials?|data|software|assays?)$",
     re.I,
 )
 _NOT_PLACE = re.compile(
@@ -282,24 +283,30 @@ class Classifier:
     ) -> Term:
         cls = TERM_CLASSES[cons.type]
         names = {f.name: f for f in attrs.fields(cls)}
-        roles = dict(found)
-        for name, pattern in field_patterns.items():
-            role = _FALLBACK.sub("", name)  # "holder_2" is a second, looser try at "holder"
-            if role in roles:
-                continue
-            extra = pattern.search(encoded)
-            if extra and role in extra:
-                roles[role] = extra[role]
-        # set = { holder = "@other" }: the clause binds one party (the grantor) and protects
-        # the other party of a two-party agreement, whatever else the sentence names.
-        other = {r for r, v in cons.fixed.items() if v == OTHER_PARTY}
-        fixed = {r: v for r, v in cons.fixed.items() if r not in other}
         kwargs: dict[str, Any] = {}
-        for role, (i, j) in roles.items():
+        done: set[str] = set()
+
+        def take(role: str, span: tuple[int, int]) -> None:
+            i, j = span
             if role in names and role not in cons.fixed and j > i:
                 value = self.field_value(cls, role, encoded.tokens[i:j], values, i)
                 if value is not None:
                     kwargs.update(value)
+                    done.add(role)
+
+        for role, span in found.items():
+            take(role, span)
+        for name, pattern in field_patterns.items():
+            role = _FALLBACK.sub("", name)  # "holder_2" is a second, looser try at "holder"
+            if role in done or role not in names or role in cons.fixed:
+                continue
+            extra = pattern.search(encoded)
+            if extra and role in extra:
+                take(role, extra[role])  # a value the role cannot hold leaves it to the next
+        # set = { holder = "@other" }: the clause binds one party (the grantor) and protects
+        # the other party of a two-party agreement, whatever else the sentence names.
+        other = {r for r, v in cons.fixed.items() if v == OTHER_PARTY}
+        fixed = {r: v for r, v in cons.fixed.items() if r not in other}
         keys = set(self.party_keys.values())
         left = keys - {v for v in kwargs.values() if isinstance(v, str)}
         for role in other:

@@ -204,7 +204,8 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 
 def similarity(old: Term, new: Term) -> float:
-    """How alike two terms of one type are, from 0 to 1; identity fields count double.
+    """How alike two terms of one type are, from 0 to 1; identity fields count double, the
+    status half.
 
     Fields unset on both sides are left out; strings earn partial credit for shared words.
     """
@@ -218,7 +219,9 @@ def _similarity(a: dict[str, Any], b: dict[str, Any], identity: Iterable[str]) -
         x, y = a.get(name), b.get(name)
         if x is None and y is None:
             continue
-        weight = 2.0 if name in ident else 1.0
+        # Status counts least: it is what a renegotiation changes, so the term whose parties
+        # match pairs with its old self across "exclusive" -> "non_exclusive".
+        weight = 2.0 if name in ident else 0.5 if name == "status" else 1.0
         total += weight
         if x == y:
             score += weight
@@ -303,7 +306,7 @@ def _pairing(
     """:func:`pair_terms`, with each removed or added term marked True when the other
     version states a term with the same fields (a restatement that came or went)."""
     old_terms, new_terms = list(old), list(new)
-    candidates: list[tuple[tuple[int, float, float, str, str, str, str], int, int]] = []
+    candidates: list[tuple[tuple[int, float, float, str, str, str, str, str, str], int, int]] = []
     old_keys = [identity_key(t) for t in old_terms]
     new_keys = [identity_key(t) for t in new_terms]
     old_canon = [canonical_fields(t) for t in old_terms]
@@ -314,6 +317,10 @@ def _pairing(
     new_words = [_text_words(t) for t in new_terms]
     old_texts = [" ".join(sorted(w)) for w in old_words]
     new_texts = [" ".join(sorted(w)) for w in new_words]
+    # Last tie-break: the fields as written ("Mexico, Canada" and "Canada, Mexico" compare
+    # equal), so that which of two equal terms pairs never depends on the order given.
+    old_raw = [repr(sorted(t.fields().items())) for t in old_terms]
+    new_raw = [repr(sorted(t.fields().items())) for t in new_terms]
     for i, a in enumerate(old_terms):
         for j, b in enumerate(new_terms):
             if a.type != b.type:
@@ -335,7 +342,9 @@ def _pairing(
             # The sort key is symmetric in the two terms, so diff(b, a) mirrors diff(a, b).
             lo, hi = sorted((old_ties[i], new_ties[j]))
             text_lo, text_hi = sorted((old_texts[i], new_texts[j]))
-            candidates.append(((tier, -score, -wording, lo, hi, text_lo, text_hi), i, j))
+            raw_lo, raw_hi = sorted((old_raw[i], new_raw[j]))
+            key = (tier, -score, -wording, lo, hi, text_lo, text_hi, raw_lo, raw_hi)
+            candidates.append((key, i, j))
     candidates.sort(key=lambda c: c[0])
     used_old: set[int] = set()
     used_new: set[int] = set()

@@ -128,6 +128,19 @@ def test_term_order_does_not_matter(a: list[Term], b: list[Term], rnd: Any) -> N
     )
 
 
+def test_order_does_not_pick_which_of_two_equal_terms_pairs() -> None:
+    """Found by the property above: two terms equal but for the order of their territories
+    ("Mexico, Canada" and "Canada, Mexico") paired in the order they were given."""
+    a = [Exclusivity(status="exclusive", holder="Zenith", subject="Products")]
+    twins = [
+        Exclusivity(status="non_exclusive", holder="Zenith", territory=("Mexico", "Canada")),
+        Exclusivity(status="non_exclusive", holder="Zenith", territory=("Canada", "Mexico")),
+    ]
+    assert changes(diff(agreement(a), agreement(twins))) == changes(
+        diff(agreement(a), agreement(twins[::-1]))
+    )
+
+
 @settings(max_examples=200, deadline=None)
 @given(term_lists.filter(bool), st.data())
 def test_restating_a_term_is_an_info_change(items: list[Term], data: Any) -> None:

@@ -145,6 +145,7 @@ class Exclusivity(Term):
     grantor: str | None = None
     subject: str | None = None
     territory: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    end: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -5,6 +5,8 @@ Library code raises these; only the CLI turns them into messages and exit codes.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "EXIT_OK",
     "EXIT_FOUND",
@@ -114,6 +116,25 @@ class InputError(DealdiffError):
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled when a worker process reports it (``--jobs``); the default rebuilds an
+        # exception from its ``args`` alone, which lack the keyword fields.
+        return (
+            _input_error,
+            (type(self), self.message, self.file, self.line, self.column, self.context),
+        )
+
+
+def _input_error(
+    cls: type[InputError],
+    message: str,
+    file: str,
+    line: int | None,
+    column: int | None,
+    context: str,
+) -> InputError:
+    return cls(message, file=file, line=line, column=column, context=context)
 
 
 class SourceError(InputError):

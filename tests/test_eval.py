@@ -209,3 +209,33 @@ def test_eval_on_several_processes_gives_the_same_report(tmp_path: Path) -> None
 
     assert untimed(two.output) == untimed(one.output)
     assert "revenue_share            0.80   1.00   0.89" in one.output
+
+
+def test_an_unreadable_contract_is_the_same_error_on_several_processes(tmp_path: Path) -> None:
+    """A worker sends its error back pickled; before, rebuilding an InputError failed in
+    the pool's result thread and the command hung."""
+    rows = []
+    for n in range(4):
+        (tmp_path / f"c{n}.txt").write_text(TEXT, "utf-8")
+        rows.append({"contract": f"c{n}.txt"})
+    (tmp_path / "c2.txt").write_bytes(b"\xff\xfe\x00 not text")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    one = CliRunner().invoke(cli, ["eval", str(labels), "-j", "1"])
+    two = CliRunner().invoke(cli, ["eval", str(labels), "-j", "2"])
+    assert one.exit_code == two.exit_code == 2
+    assert "c2.txt" in one.output and two.output == one.output
+
+
+def test_errors_survive_pickling() -> None:
+    import pickle
+
+    from dealdiff.errors import RulesError, SourceError, UsageError
+
+    for err in (
+        SourceError("not UTF-8", file="a.txt", line=3, column=7, context="x\n^"),
+        RulesError("bad", file="r.toml", line=1),
+        UsageError("wrong option"),
+    ):
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err) and back.render() == err.render()

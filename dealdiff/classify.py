@@ -424,13 +424,8 @@ class Classifier:
             if _TERRITORY_WORD.search(place):  # "the Territory", defined elsewhere or not
                 return {role: (place,)}
             return None
-        if role == "subject" and len(tokens) == 1 and _VALUE_CLASSES & set(tokens[0].classes):
-            return None  # "a right of first refusal for thirty (30) days": a time, not a thing
-        if role == "subject" and (
-            (len(tokens) == 1 and "PARTY" in tokens[0].classes)
-            or (self.party_re is not None and self.party_re.fullmatch(raw))
-        ):
-            return None  # "first offer it to Halcyon": the one offered to, not what is offered
+        if role == "subject" and self.names_no_subject(tokens, raw):
+            return None
         if len(tokens) == 1 and "PARTY" in tokens[0].classes:
             key = self.party_keys.get(raw.lower())
             if key:
@@ -454,6 +449,13 @@ class Classifier:
             if defined:
                 return {role: defined}
         return {role: tidy} if tidy else None
+
+    def names_no_subject(self, tokens: Sequence[Token], raw: str) -> bool:
+        """A time, date, amount or party alone is not what a right is over: "a right of
+        first refusal for thirty (30) days", "shall first offer it to Halcyon"."""
+        if len(tokens) == 1 and (_VALUE_CLASSES | {"PARTY"}) & set(tokens[0].classes):
+            return True
+        return self.party_re is not None and self.party_re.fullmatch(raw) is not None
 
     def defined_in(self, phrase: str) -> str | None:
         """The longest defined term that ``phrase`` mentions, as the text writes it."""

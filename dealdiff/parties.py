@@ -33,13 +33,17 @@ _NAME = re.compile(
 )
 _ENTITY = re.compile(
     r"\b(?:Inc|Incorporated|Corp|Corporation|Company|Co|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|"
-    r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|S\.p\.A|Pty|Trust|University|Bank|Partners|Holdings)\b"
+    r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|S\.p\.A|Pty|Trust|University|Bank|Partners|Holdings|"
+    # the same in capitals, as many filings write their parties' names
+    r"INC|INCORPORATED|CORP|CORPORATION|COMPANY|CO|LTD|LIMITED|GMBH|S\.P\.A|PTY|TRUST|"
+    r"UNIVERSITY|BANK|PARTNERS|HOLDINGS)\b"
 )
 _NOT_PARTY = re.compile(
     r"^(?:Agreement|Effective Date|Execution Date|Commencement Date|Term|Territory|Products?|"
     r"Services?|Parties|Party|Contract|Schedule|Exhibit|Amendment|Closing|Date)$",
     re.I,
 )
+_BETWEEN = re.compile(r"\b(?:between|among)\s+", re.I)
 _PRONOUNS = frozenset({"we", "you"})
 _ROLE_ALIAS = re.compile(
     r"^(?:Licensee|Licensor|Distributor|Supplier|Customer|Company|Buyer|Seller|Purchaser|Vendor|"
@@ -69,6 +73,9 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
     for m in _MARKER.finditer(head):
         before = head[max(0, m.start() - 300) : m.start()]
         before = re.split(r"[()\"“”;]|\n\s*\n", before)[-1]
+        # "THIS AGREEMENT dated as of the 1st day of April, 2018, is by and between ACME
+        # LTD., an Ontario corporation": the name follows the last "between" or "among".
+        before = _BETWEEN.split(before)[-1]
         n = _NAME.search(before)
         alias = re.sub(r"\s+", " ", m.group("alias")).strip()
         # Franchise agreements name their parties "we" and "you": ("we" or "us"), ("you").
@@ -80,6 +87,8 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
             continue
         if not (pronoun or _ENTITY.search(name) or _ROLE_ALIAS.match(alias)):
             continue
+        if not pronoun and not _ENTITY.sub("", name).strip(" .,"):
+            continue  # "(Shanghai) LTD.": a suffix cut off from its name
         aliases = [alias]
         if m.group("alias2"):
             aliases.append(re.sub(r"\s+", " ", m.group("alias2")).strip())

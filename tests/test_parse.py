@@ -380,3 +380,34 @@ def test_a_list_ends_where_its_items_end(body: str) -> None:
     text = _LIST_PREAMBLE + body
     (term,) = [t for t in dealdiff.parse_text(text).terms if t.text.startswith("4.1")]
     assert "\n" not in term.text.strip()
+
+
+def test_parties_named_in_capitals() -> None:
+    """Many filings write the parties' names in capitals: "BRIGHTWELL MEDICAL DEVICES LTD."."""
+    text = (
+        "THIS AGREEMENT is made by and between BRIGHTWELL MEDICAL DEVICES LTD., an Ontario "
+        'corporation (hereinafter "Brightwell" or the "Supplier"), and HOLLIS CARE INC. '
+        '(hereinafter "Hollis" or the "Distributor").\n'
+    )
+    parties = dealdiff.parse_text(text).parties
+    assert [(p.name, p.aliases) for p in parties] == [
+        ("BRIGHTWELL MEDICAL DEVICES LTD.", ("Brightwell", "Supplier")),
+        ("HOLLIS CARE INC.", ("Hollis", "Distributor")),
+    ]
+
+
+def test_party_after_a_long_dated_lead_in() -> None:
+    text = (
+        "THIS AGREEMENT dated as of the 1st day of April, 2018, is by and between BRIGHTWELL "
+        'MEDICAL DEVICES LTD., an Ontario corporation (hereinafter "Brightwell"), and Hollis '
+        'Care Inc. ("Hollis").\n'
+    )
+    assert [p.key for p in dealdiff.parse_text(text).parties] == ["Brightwell", "Hollis"]
+
+
+def test_an_entity_suffix_alone_is_no_party() -> None:
+    text = (
+        'This Agreement is between Halden Devices Inc. ("Halden") and Orm Ltd. ("Orm"). Halden '
+        'shall fund Halden Devices (Suzhou) LTD. ("Halden Suzhou").\n'
+    )
+    assert [p.key for p in dealdiff.parse_text(text).parties] == ["Halden", "Orm"]

@@ -59,7 +59,8 @@ _LEAD_IN = re.compile(
 _NOT_AGENT = re.compile(
     r"^(?:section|article|schedule|exhibit|annex|appendix|term|amounts?|sales|revenues?|"
     r"licen[cs]es|it|they|which|who|he|she|party|parties|nothing|none|nobody|anyone|"
-    r"everyone|other|others|source|minimum|maximum|controls?|controlled|[a-z])$",
+    r"everyone|other|others|source|minimum|maximum|controls?|controlled|the|an?|this|that|"
+    r"[a-z])$",
     re.I,
 )
 #: ...and head nouns of names that are things: "the Call Option is exercised", "the Put

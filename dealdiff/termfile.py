@@ -982,7 +982,7 @@ def _fast_nodes(text: str) -> list[Any] | None:
 
 _FIRST_LINE = re.compile(
     r"(?:agreement\s+\"|date\s+\d{4}-\d\d-\d\d\s*(?:\#|$)"
-    r"|party\s+(?:\"[^\"]*\"|[A-Za-z_]\w*)\s*(?:=|\#|$)|(?:"
+    r"|party\s+(?:\"(?:[^\"\\]|\\.)*\"|[A-Za-z_]\w*)\s*(?:=|\#|$)|(?:"
     + "|".join(sorted(TERM_CLASSES))
     + r")\s*\{)"
 )

@@ -329,3 +329,9 @@ def test_caret_line_counts_only_newlines() -> None:
         termfile.loads(text, source="x.terms")
     assert info.value.line == 4
     assert info.value.render().splitlines()[1] == "  stauts x"
+
+
+@pytest.mark.parametrize("line", ['party "\\""', 'party "Acme \\"Cloud\\" Inc." = Acme'])
+def test_a_party_name_with_escaped_quotes_starts_a_term_file(line: str) -> None:
+    """Found by the round-trip property: a quoted name holding \\" was not recognised."""
+    assert termfile.looks_like_termfile(line + "\n", "-")

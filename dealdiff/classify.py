@@ -452,9 +452,11 @@ class Classifier:
         return {role: tidy} if tidy else None
 
     def names_no_subject(self, tokens: Sequence[Token], raw: str) -> bool:
-        """A time, date, amount or party alone is not what a right is over: "a right of
-        first refusal for thirty (30) days", "shall first offer it to Halcyon"."""
+        """A time, date, amount, party or pronoun alone is not what a right is over: "a right
+        of first refusal for thirty (30) days", "shall first offer it to Halcyon", "our"."""
         if len(tokens) == 1 and (_VALUE_CLASSES | {"PARTY"}) & set(tokens[0].classes):
+            return True
+        if _NO_THING.fullmatch(raw):
             return True
         return self.party_re is not None and self.party_re.fullmatch(raw) is not None
 
@@ -473,6 +475,10 @@ class Classifier:
         return best
 
 
+#: Words that name no thing on their own: "our", "someone else either".
+_NO_THING = re.compile(
+    r"(?:\s*\b(?:our|your|its|their|his|her|either|someone|anyone|else|us|them)\b)+\s*", re.I
+)
 #: Classes of a token merged from a value phrase: never the subject of a right.
 _VALUE_CLASSES = frozenset({"PERIOD", "DATE", "MONEY", "PERCENT"})
 

@@ -454,7 +454,7 @@ class Classifier:
     def names_no_subject(self, tokens: Sequence[Token], raw: str) -> bool:
         """A time, date, amount, party or pronoun alone is not what a right is over: "a right
         of first refusal for thirty (30) days", "shall first offer it to Halcyon", "our"."""
-        if len(tokens) == 1 and (_VALUE_CLASSES | {"PARTY"}) & set(tokens[0].classes):
+        if len(tokens) == 1 and _NOT_SUBJECT_CLASSES & set(tokens[0].classes):
             return True
         if _NO_THING.fullmatch(raw):
             return True
@@ -479,8 +479,8 @@ class Classifier:
 _NO_THING = re.compile(
     r"(?:\s*\b(?:our|your|its|their|his|her|either|someone|anyone|else|us|them)\b)+\s*", re.I
 )
-#: Classes of a token merged from a value phrase: never the subject of a right.
-_VALUE_CLASSES = frozenset({"PERIOD", "DATE", "MONEY", "PERCENT"})
+#: Classes of a token that is never, alone, the subject of a right: a value phrase or a party.
+_NOT_SUBJECT_CLASSES = frozenset({"PERIOD", "DATE", "MONEY", "PERCENT", "PARTY"})
 
 _HEADING_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
 _SMALL_WORDS = frozenset(

@@ -97,6 +97,13 @@ def resolve_rules(paths: Sequence[str]) -> RuleSet:
     return load_rules(paths) if paths else default_rules()
 
 
+def jobs_option(help_text: str) -> Callable[[F], F]:
+    """``-j/--jobs N``: worker processes for a batch of files (0: one per usable CPU)."""
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True, help=help_text
+    )
+
+
 def output_option(func: F) -> F:
     return click.option(
         "-o",
@@ -161,14 +168,9 @@ def _explain_lines(source: str, text: str, rules: RuleSet) -> Iterator[str]:
     help="Show every candidate sentence, the rule that made each term, and why other "
     "candidates made none.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Parse several files at once in this many processes; 0 is one per CPU. "
-    "Output is the same, in the order of FILES.",
+@jobs_option(
+    "Parse several files at once in this many processes; 0 is one per CPU. "
+    "Output is the same, in the order of FILES."
 )
 @rules_option
 @output_option
@@ -437,13 +439,8 @@ def check_command(
     show_default=True,
     help="text (a table); json (the figures as one JSON object).",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Parse the contracts in this many processes; 0 is one per CPU. The figures are the same.",
+@jobs_option(
+    "Parse the contracts in this many processes; 0 is one per CPU. The figures are the same."
 )
 @rules_option
 @output_option

@@ -212,7 +212,11 @@ def similarity(old: Term, new: Term) -> float:
     return _similarity(canonical_fields(old), canonical_fields(new), type(old).identity)
 
 
-def _similarity(a: dict[str, Any], b: dict[str, Any], identity: Iterable[str]) -> float:
+def _similarity(
+    a: dict[str, Any], b: dict[str, Any], identity: Iterable[str], one_sided: float = 0.0
+) -> float:
+    """:func:`similarity` of canonical fields; a field set on one side only earns
+    ``one_sided`` of its weight."""
     ident = set(identity)
     score = total = 0.0
     for name in a.keys() | b.keys():
@@ -225,6 +229,8 @@ def _similarity(a: dict[str, Any], b: dict[str, Any], identity: Iterable[str]) -
         total += weight
         if x == y:
             score += weight
+        elif x is None or y is None:
+            score += weight * one_sided
         elif isinstance(x, str) and isinstance(y, str):
             score += weight * _jaccard(_words(x), _words(y))
         elif isinstance(x, list) and isinstance(y, list):
@@ -234,7 +240,9 @@ def _similarity(a: dict[str, Any], b: dict[str, Any], identity: Iterable[str]) -
 
 # ---------------------------------------------------------------- pairing
 
-#: Terms of one type whose identities conflict pair only when at least this alike.
+#: Terms of one type whose identities conflict pair only when at least this alike, a field
+#: known on one side only counting half (a right of first refusal over new models that
+#: became a right of first offer, its subject no longer stated).
 PAIRING_THRESHOLD = 0.5
 #: Terms whose identities do not conflict (a field unknown on one side is no conflict) pair
 #: when at least this alike, or when one says a right exists and the other that it does not.
@@ -288,7 +296,8 @@ def pair_terms(
     Within a type, terms with the same identity pair first (the most alike first); then
     terms whose identities do not conflict (a party or subject missing on one side is no
     conflict), which lets "revenue share: ceased" pair with the active revenue share it
-    ends; then the rest by similarity, when at least :data:`PAIRING_THRESHOLD`. Among
+    ends; then the rest by similarity, when at least :data:`PAIRING_THRESHOLD` (a field
+    known on one side only counting half there). Among
     equally alike candidates, the clauses that read most alike pair first. A term stated
     in several clauses is paired clause by clause; a left-over clause that only refers to a
     fuller term ("the revenue share payable under Section 3.1") is neither added nor
@@ -328,11 +337,14 @@ def _pairing(
             score = _similarity(old_canon[i], new_canon[j], type(a).identity)
             if old_keys[i] == new_keys[j]:
                 tier = 0
-            elif _compatible(old_keys[i], new_keys[j]) and (
-                a.negative != b.negative or score >= COMPATIBLE_THRESHOLD
-            ):
+            elif _compatible(old_keys[i], new_keys[j]):
+                if a.negative == b.negative and score < COMPATIBLE_THRESHOLD:
+                    continue  # a bare mention does not stand in for a term it barely matches
                 tier = 1
-            elif score >= PAIRING_THRESHOLD:
+            elif (
+                _similarity(old_canon[i], new_canon[j], type(a).identity, one_sided=0.5)
+                >= PAIRING_THRESHOLD
+            ):
                 tier = 2
             else:
                 continue

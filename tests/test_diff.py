@@ -162,6 +162,17 @@ def test_a_reworded_subject_still_pairs_when_everything_else_agrees() -> None:
     ]
 
 
+def test_a_right_that_changes_kind_and_loses_its_subject_still_pairs() -> None:
+    # "a right of first refusal on new models" -> "a right of first offer": the holder
+    # agrees, the kind changed, and the subject is unknown on one side, not different.
+    old = agreement(PriorityAccess(kind="rofr", holder="Northwind", subject="new models"))
+    new = agreement(PriorityAccess(kind="rofo", holder="Northwind"))
+    assert brief(diff(old, new)) == [
+        ("changed", "priority_access", "kind", "rofr", "rofo"),
+        ("changed", "priority_access", "subject", "new models", None),
+    ]
+
+
 def test_a_negative_statement_with_parties_unknown_pairs_with_the_right_it_ends() -> None:
     old = agreement(RevenueShare(payer="OpenAI", payee="Microsoft", rate=20, base="Net Revenue"))
     new = agreement(RevenueShare(status="ceased"))

@@ -458,6 +458,9 @@ class _ToValue(Transformer[Token, Any]):
     def percent(self, children: list[_Number]) -> Decimal:
         return _canon(_figures_win(children))
 
+    def basis_points(self, children: list[_Number]) -> Decimal:
+        return _canon(_EXACT.divide(_figures_win(children), Decimal(100)))
+
     def date(self, children: list[Token]) -> dt.date:
         types = [child.type for child in children]
         if types == ["MONTH", "DAY", "YEAR"]:
@@ -624,6 +627,7 @@ def _build_finder(*, guards: bool) -> re.Pattern[str]:
         f"{share}\\s*{pct}(?:\\s*(?:{pct_gloss}|\\(\\s*{wnum}\\s*{pct}{rpar}))?"
         f"|{wnum}\\s*(?:{pct_gloss}(?:\\s*{pct})?|{gloss}\\s*{pct})"
         f"|{figures}{lpar}{wnum}{rpar}\\s*{pct}"
+        f"|{num}(?:\\s*{gloss}|{lpar}{wnum}{rpar})?\\s*{t('_BPS')}"
     )
 
     intro = f"{ahead(first_words('_A', '_PERIOD'))}(?:{t('_A')}\\s+)?{t('_PERIOD')}\\s+{t('_OF')}"

@@ -35,8 +35,10 @@ __all__ = [
 
 #: Classes assigned by code rather than by the lexicon.
 BUILTIN_CLASSES = frozenset(
-    {"PARTY", "NUM", "MONEY", "PERCENT", "DATE", "PERIOD", "REDACTED", "CAP", "PUNCT"}
+    {"PARTY", "NUM", "RATIO", "MONEY", "PERCENT", "DATE", "PERIOD", "REDACTED", "CAP", "PUNCT"}
 )
+#: A split written as two shares of a hundred: "70/30", "50/50", "62.5/37.5".
+RATIO = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)/(\d{1,3}(?:\.\d{1,3})?)")
 
 _TOKEN_RE = re.compile(
     r"\[[\s*\-_.xX…•●]*\]"  # redaction marks: [***], [ * ], [__], […***…], [•]
@@ -44,6 +46,13 @@ _TOKEN_RE = re.compile(
     r"|[^\sA-Za-z0-9#]"
 )
 _CAP, _NUM, _REDACTED, _PUNCT = ("CAP",), ("NUM",), ("REDACTED",), ("PUNCT",)
+_RATIO = ("NUM", "RATIO")
+
+
+def is_ratio(word: str) -> bool:
+    """True for a split of a hundred written with a slash ("70/30"), not "24/7" or "3/4"."""
+    m = RATIO.fullmatch(word)
+    return m is not None and float(m[1]) + float(m[2]) == 100
 
 
 class Token(NamedTuple):
@@ -135,7 +144,7 @@ def _token_info(classify: Callable[[str], tuple[str, ...]]) -> Callable[[str], _
         if first.isupper():
             classes += _CAP
         elif first.isdigit():
-            classes += _NUM
+            classes += _RATIO if "/" in word and is_ratio(word) else _NUM
         elif first == "[":
             classes += _REDACTED
         elif not first.isalnum():

@@ -103,3 +103,15 @@ def test_a_redaction_mark_is_one_redacted_token(mark: str) -> None:
     tokens = tokenize(text, 0, len(text), classes)
     assert [t.word for t in tokens][3:] == ["".join(mark.split()), "units"]
     assert match('minimum "of" REDACTED units', text) == {"": f"minimum of {mark} units"}
+
+
+@pytest.mark.parametrize(
+    ("word", "ratio"),
+    [("70/30", True), ("50/50", True), ("62.5/37.5", True), ("24/7", False), ("3/4", False)],
+)
+def test_a_split_of_a_hundred_is_a_ratio(word: str, ratio: bool) -> None:
+    """ "divided 70/30" names shares of a whole; "24/7" and "3/4" do not."""
+    text = f"divided {word} between them"
+    (token,) = [t for t in tokenize(text, 0, len(text), classes) if t.word == word]
+    assert ("RATIO" in token.classes) is ratio
+    assert "NUM" in token.classes

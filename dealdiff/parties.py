@@ -28,12 +28,14 @@ _MARKER = re.compile(
 # The name before a marker: capitalised words, optionally followed by a description
 # (", a Delaware corporation, having its office at ...") that is dropped.
 _NAME = re.compile(
-    r"(?P<name>[A-Z][\w.,&'’\- ]{1,90}?)"
+    r"(?P<name>[A-Z][\w.,&'’/\- ]{1,90}?)"
     r"(?:\s*,?\s*\b(?:an?|the)\s+[^()\"“”]{0,200}?)?\s*,?\s*$"
 )
 _ENTITY = re.compile(
     r"\b(?:Inc|Incorporated|Corp|Corporation|Company|Co|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|"
     r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|S\.p\.A|Pty|Trust|University|Bank|Partners|Holdings|"
+    # European and Asian company forms: Danish "A/S", Swedish "AB", Italian "S.r.l.", ...
+    r"A/S|ApS|AB|ASA|Oy|Oyj|S\.r\.l|Srl|SRL|SARL|SAS|S\.L|KK|K\.K|KG|BV|NV|SpA|Pte|"
     # the same in capitals, as many filings write their parties' names
     r"INC|INCORPORATED|CORP|CORPORATION|COMPANY|CO|LTD|LIMITED|GMBH|S\.P\.A|PTY|TRUST|"
     r"UNIVERSITY|BANK|PARTNERS|HOLDINGS)\b"
@@ -44,6 +46,7 @@ _NOT_PARTY = re.compile(
     re.I,
 )
 _BETWEEN = re.compile(r"\b(?:between|among)\s+", re.I)
+_ALSO_KNOWN = re.compile(r"\b(?:d/b/a|f/k/a|a/k/a|n/k/a)\b/?\s*", re.I)
 _PRONOUNS = frozenset({"we", "you"})
 _ROLE_ALIAS = re.compile(
     r"^(?:Licensee|Licensor|Distributor|Supplier|Customer|Company|Buyer|Seller|Purchaser|Vendor|"
@@ -61,6 +64,20 @@ def _clean_name(name: str) -> str:
     return name.strip(" ,")
 
 
+def _party_name(before: str, alias: str) -> str | None:
+    """The name written before ``("alias")``, when it names a party."""
+    n = _NAME.search(before)
+    name = _clean_name(n.group("name")) if n is not None else ""
+    if alias in _PRONOUNS:
+        # Franchise agreements name their parties "we" and "you": ("we" or "us"), ("you").
+        return name or alias
+    if not (_ENTITY.search(name) or _ROLE_ALIAS.match(alias)):
+        return None
+    if not _ENTITY.sub("", name).strip(" .,"):
+        return None  # "(Shanghai) LTD.": a suffix cut off from its name, or no name at all
+    return name
+
+
 def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, ...]:
     """Parties defined in the preamble, in order of appearance.
 
@@ -76,23 +93,19 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
         # "THIS AGREEMENT dated as of the 1st day of April, 2018, is by and between ACME
         # LTD., an Ontario corporation": the name follows the last "between" or "among".
         before = _BETWEEN.split(before)[-1]
-        n = _NAME.search(before)
         alias = re.sub(r"\s+", " ", m.group("alias")).strip()
-        # Franchise agreements name their parties "we" and "you": ("we" or "us"), ("you").
-        pronoun = alias in _PRONOUNS
-        if n is None and not pronoun:
-            continue
-        name = _clean_name(n.group("name")) if n is not None else alias
         if not alias or _NOT_PARTY.match(alias) or alias.lower() in found:
             continue
-        if not (pronoun or _ENTITY.search(name) or _ROLE_ALIAS.match(alias)):
+        # "Holiday RV Superstores, Inc., d/b/a Recreation USA": the legal name, or the other
+        # when the legal name is not written out ("a Colorado corporation f/k/a Halberd Corp").
+        parts = _ALSO_KNOWN.split(before)
+        name = next((n for n in (_party_name(p, alias) for p in (parts[0], parts[-1])) if n), None)
+        if name is None:
             continue
-        if not pronoun and not _ENTITY.sub("", name).strip(" .,"):
-            continue  # "(Shanghai) LTD.": a suffix cut off from its name
         aliases = [alias]
         if m.group("alias2"):
             aliases.append(re.sub(r"\s+", " ", m.group("alias2")).strip())
         found[alias.lower()] = Party(
-            name=name or alias, aliases=tuple(aliases), span=index.span(m.start(), m.end())
+            name=name, aliases=tuple(aliases), span=index.span(m.start(), m.end())
         )
     return tuple(found.values())

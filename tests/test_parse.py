@@ -411,3 +411,28 @@ def test_an_entity_suffix_alone_is_no_party() -> None:
         'shall fund Halden Devices (Suzhou) LTD. ("Halden Suzhou").\n'
     )
     assert [p.key for p in dealdiff.parse_text(text).parties] == ["Halden", "Orm"]
+
+
+@pytest.mark.parametrize(
+    "name", ["NORDHAVN OPTICS A/S", "Nordhavn Optics ApS", "Lindqvist Verktyg AB", "Serra S.r.l."]
+)
+def test_european_company_forms_are_kept_in_the_name(name: str) -> None:
+    """ "A/S", "ApS", "AB", "S.r.l." end a company's name like "Inc." or "GmbH"."""
+    text = (
+        f"THIS AGREEMENT is made between:\n(1) {name}, a company incorporated in Denmark "
+        '(the "Supplier"); and\n(2) CASTELLAN MEDICAL LIMITED (the "Distributor").\n'
+    )
+    parties = dealdiff.parse_text(text).parties
+    assert [(p.name, p.key) for p in parties] == [
+        (name, "Supplier"),
+        ("CASTELLAN MEDICAL LIMITED", "Distributor"),
+    ]
+
+
+def test_a_company_form_makes_a_party_of_a_name_alias() -> None:
+    text = 'This Agreement is between Nordhavn Optics A/S ("Nordhavn") and Serra S.r.l. ("Serra").'
+    parties = dealdiff.parse_text(text).parties
+    assert [(p.name, p.key) for p in parties] == [
+        ("Nordhavn Optics A/S", "Nordhavn"),
+        ("Serra S.r.l.", "Serra"),
+    ]

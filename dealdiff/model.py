@@ -172,6 +172,8 @@ class PriorityAccess(Term):
     holder: str | None = None
     grantor: str | None = None
     subject: str | None = None
+    #: How long the holder has to exercise the right, or the parties to negotiate.
+    period: Period | None = None
 
 
 @attrs.frozen(kw_only=True)

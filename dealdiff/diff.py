@@ -563,6 +563,32 @@ def _rate(
     )
 
 
+def party_renames(old: Agreement, new: Agreement) -> dict[str, str]:
+    """Short names of the new version for parties the old one calls otherwise: the same
+    legal name defined as ("Vellum") before and ("Partner") now gives ``{"Partner":
+    "Vellum"}``. Short names either version gives another party are left alone."""
+    old_keys = {p.key for p in old.parties}
+    new_keys = {p.key for p in new.parties}
+    by_name = {normalise_text(p.name): p.key for p in old.parties}
+    out: dict[str, str] = {}
+    for party in new.parties:
+        key = by_name.get(normalise_text(party.name))
+        if key is not None and key not in new_keys and party.key not in old_keys:
+            out[party.key] = key
+    return out
+
+
+def _renamed(term: Term, renames: dict[str, str]) -> Term:
+    if not renames:
+        return term
+    changes: dict[str, Any] = {
+        name: renames[value]
+        for name, value in term.fields().items()
+        if name in PARTY_FIELDS and isinstance(value, str) and value in renames
+    }
+    return attrs.evolve(term, **changes) if changes else term
+
+
 def _position(term: Term | None) -> int:
     return term.span.start if term is not None and term.span is not None else 1 << 62
 
@@ -580,11 +606,17 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
     ['Revenue share rate lowered: revenue_share (X → Y) 20% → 12.5% (-37.5%).']
     """
     rules = severities if severities is not None else default_severities()
-    pairs, removed, added = _pairing(old.terms, new.terms)
+    # Terms of the new version are compared with its parties under their old short names,
+    # and shown as the new version writes them.
+    renames = party_renames(old, new)
+    compared = [_renamed(t, renames) for t in new.terms]
+    as_written = {id(c): t for c, t in zip(compared, new.terms, strict=True)}
+    pairs, removed, added = _pairing(old.terms, compared)
     items: list[tuple[int, int, list[Change]]] = []
     unchanged: list[tuple[int, tuple[Term, Term]]] = []
-    for index, (a, b) in enumerate(pairs):
-        fields = _changed_fields(a, b)
+    for index, (a, seen) in enumerate(pairs):
+        fields = _changed_fields(a, seen)
+        b = as_written[id(seen)]
         if not fields:
             unchanged.append((_position(b), (a, b)))
             continue
@@ -595,7 +627,8 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
         ]
         items.append((_position(b), index, changes))
     base = len(pairs)
-    for offset, (term, again) in enumerate(added):
+    for offset, (seen, again) in enumerate(added):
+        term = as_written[id(seen)]
         change = _rate(
             rules, ChangeKind.ADDED, str(term.type.value), None, None, term, None, term, again
         )

@@ -43,6 +43,7 @@ from dealdiff.model import (
     CloudCommitment,
     Exclusivity,
     MinimumCommitment,
+    Party,
     PriorityAccess,
     RevenueShare,
     Term,
@@ -171,6 +172,44 @@ def test_a_right_that_changes_kind_and_loses_its_subject_still_pairs() -> None:
         ("changed", "priority_access", "kind", "rofr", "rofo"),
         ("changed", "priority_access", "subject", "new models", None),
     ]
+
+
+def test_a_party_given_a_new_short_name_is_the_same_party() -> None:
+    # "Vellum Data, Inc." ("Vellum") became "Vellum Data, Inc." ("Partner"): a rewording.
+    old = Agreement(
+        source="a",
+        parties=(
+            Party(name="Stratus LLC", aliases=("Stratus",)),
+            Party(name="Vellum Data, Inc.", aliases=("Vellum",)),
+        ),
+        terms=(RevenueShare(payer="Vellum", payee="Stratus", rate=12),),
+    )
+    new = Agreement(
+        source="b",
+        parties=(
+            Party(name="Stratus LLC", aliases=("Stratus",)),
+            Party(name="Vellum Data,  Inc.", aliases=("Partner",)),
+        ),
+        terms=(RevenueShare(payer="Partner", payee="Stratus", rate=8),),
+    )
+    result = diff(old, new)
+    assert brief(result) == [("changed", "revenue_share", "rate", 12, 8)]
+    assert result.changes[0].new_term is not None
+    assert result.changes[0].new_term.payer == "Partner"  # shown as the new version writes it
+
+
+def test_a_new_party_under_an_old_short_name_is_another_party() -> None:
+    old = Agreement(
+        source="a",
+        parties=(Party(name="Vellum Data, Inc.", aliases=("Vellum",)),),
+        terms=(RevenueShare(payer="Vellum", payee="Stratus", rate=12),),
+    )
+    new = Agreement(
+        source="b",
+        parties=(Party(name="Quill Systems Ltd.", aliases=("Quill",)),),
+        terms=(RevenueShare(payer="Quill", payee="Stratus", rate=12),),
+    )
+    assert ("changed", "revenue_share", "payer", "Vellum", "Quill") in brief(diff(old, new))
 
 
 def test_a_negative_statement_with_parties_unknown_pairs_with_the_right_it_ends() -> None:

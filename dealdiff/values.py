@@ -459,6 +459,9 @@ class _ToValue(Transformer[Token, Any]):
         return _canon(_figures_win(children))
 
     def basis_points(self, children: list[_Number]) -> Decimal:
+        last = children[-1]
+        if isinstance(last, Token) and last.type == "PERCENT_GLOSS":
+            return _canon(_figures_win([last]))  # "25 basis points (0.25%)": the percentage
         return _canon(_EXACT.divide(_figures_win(children), Decimal(100)))
 
     def date(self, children: list[Token]) -> dt.date:
@@ -627,7 +630,7 @@ def _build_finder(*, guards: bool) -> re.Pattern[str]:
         f"{share}\\s*{pct}(?:\\s*(?:{pct_gloss}|\\(\\s*{wnum}\\s*{pct}{rpar}))?"
         f"|{wnum}\\s*(?:{pct_gloss}(?:\\s*{pct})?|{gloss}\\s*{pct})"
         f"|{figures}{lpar}{wnum}{rpar}\\s*{pct}"
-        f"|{num}(?:\\s*{gloss}|{lpar}{wnum}{rpar})?\\s*{t('_BPS')}"
+        f"|{num}(?:\\s*{gloss}|{lpar}{wnum}{rpar})?\\s*{t('_BPS')}(?:\\s*{pct_gloss})?"
     )
 
     intro = f"{ahead(first_words('_A', '_PERIOD'))}(?:{t('_A')}\\s+)?{t('_PERIOD')}\\s+{t('_OF')}"

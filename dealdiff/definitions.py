@@ -27,6 +27,9 @@ _INLINE = re.compile(
 )
 
 
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
 def find_definitions(text: str) -> dict[str, str]:
     """Defined words (lower-cased) and what they mean, first definition wins.
 
@@ -36,6 +39,9 @@ def find_definitions(text: str) -> dict[str, str]:
     {'territories': 'Chile and Peru', 'region': 'Asia'}
     """
     found: dict[str, str] = {}
+    # Runs of spaces pad many filings' lines; they must not push a definition past the
+    # length a body may have.
+    text = _SPACES.sub(" ", text)
     for m in _MEANS.finditer(text):
         found.setdefault(m.group("word").strip().lower(), " ".join(m.group("body").split()))
     return found
@@ -43,7 +49,7 @@ def find_definitions(text: str) -> dict[str, str]:
 
 def inline_definition(text: str, word: str) -> str | None:
     """The phrase that an inline ``(the "Word")`` defines, if any."""
-    for m in _INLINE.finditer(text):
+    for m in _INLINE.finditer(_SPACES.sub(" ", text)):
         if m.group("word").strip().lower() == word.lower():
             return " ".join(m.group("body").split())
     return None

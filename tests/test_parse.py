@@ -436,3 +436,14 @@ def test_a_company_form_makes_a_party_of_a_name_alias() -> None:
         ("Nordhavn Optics A/S", "Nordhavn"),
         ("Serra S.r.l.", "Serra"),
     ]
+
+
+def test_a_definition_padded_with_spaces_is_found_as_one_written_plainly() -> None:
+    """Filings pad lines with runs of spaces; a definition must not depend on them."""
+    from dealdiff.definitions import find_definitions
+
+    body = "all software owned by a third party" + " " * 200 + "and licensed to the Licensee"
+    plain = '"Third Party Software" means ' + " ".join(body.split()) + ".\n"
+    padded = '"Third Party Software"          means ' + body + " " + body + ".\n"
+    assert "third party software" in find_definitions(plain)
+    assert "third party software" in find_definitions(padded)

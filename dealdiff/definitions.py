@@ -18,7 +18,8 @@ _MEANS = re.compile(
     rf"{_Q_OPEN}(?P<word>[A-Z][\w&'’\- ]{{0,40}}?){_Q_CLOSE}\s*"
     rf"(?:(?:shall|will|does|do)\s+mean|means?|(?:shall|will)\s+refer\s+to|refers?\s+to|"
     rf"(?:is|are|shall\s+be|will\s+be)\s+defined\s+as|:)\s+"
-    rf"(?P<body>[^\n;]{{1,400}}?)(?=\.\s|\.$|;|\n|$)"
+    # A run of spaces counts once towards the length: filings pad their lines with them.
+    rf"(?P<body>(?>[^\n; \t]|[ \t]+){{1,400}}?)(?=\.\s|\.$|;|\n|$)"
 )
 # `... in Canada and Mexico (the "Territory")`: the definition is the phrase before.
 _INLINE = re.compile(
@@ -39,9 +40,6 @@ def find_definitions(text: str) -> dict[str, str]:
     {'territories': 'Chile and Peru', 'region': 'Asia'}
     """
     found: dict[str, str] = {}
-    # Runs of spaces pad many filings' lines; they must not push a definition past the
-    # length a body may have.
-    text = _SPACES.sub(" ", text)
     for m in _MEANS.finditer(text):
         found.setdefault(m.group("word").strip().lower(), " ".join(m.group("body").split()))
     return found

@@ -99,7 +99,8 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
         # "Holiday RV Superstores, Inc., d/b/a Recreation USA": the legal name, or the other
         # when the legal name is not written out ("a Colorado corporation f/k/a Halberd Corp").
         parts = _ALSO_KNOWN.split(before)
-        name = next((n for n in (_party_name(p, alias) for p in (parts[0], parts[-1])) if n), None)
+        candidates = dict.fromkeys((parts[0], parts[-1]))  # one part when no "d/b/a"
+        name = next((n for n in (_party_name(p, alias) for p in candidates) if n), None)
         if name is None:
             continue
         aliases = [alias]

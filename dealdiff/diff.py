@@ -31,7 +31,7 @@ from .render import format_value
 from .serialize import encode_value, term_to_dict
 from .severity import Facts, Severity, SeverityRules, change_percent, default_severities
 from .spans import Span
-from .values import Money, Period
+from .values import Money, Period, find_values
 
 __all__ = [
     "ChangeKind",
@@ -428,6 +428,21 @@ def _changed_fields(old: Term, new: Term) -> list[str]:
 
 #: Fields that name a party to the agreement.
 PARTY_FIELDS = frozenset({"holder", "grantor", "payer", "payee", "committer", "provider"})
+#: The pseudo-field of a change in the figures of a clause that no field of its term holds:
+#: the second tier of a royalty, a cap, a threshold.
+FIGURES = "figures"
+
+
+def clause_figures(term: Term) -> list[str]:
+    """The percentages and amounts of money the clause of ``term`` states, in its order,
+    normalised ("eight percent (8%)" is ``8%``, "US$2,000,000" is ``USD 2,000,000``)."""
+    out = []
+    for match in find_values(term.text) if term.text else ():
+        if match.kind == "percent" and match.value is not None:
+            out.append(f"{match.value}%")
+        elif match.kind == "money" and isinstance(match.value, Money):
+            out.append(str(match.value))
+    return out
 
 
 # ---------------------------------------------------------------- labels and messages
@@ -476,6 +491,8 @@ def format_field(name: str, value: Any, term: Term | None = None) -> str:
         return f"{currency + ' ' if currency else ''}{value.normalize():,f}"
     if name == "territory" and isinstance(value, tuple) and not value:
         return "-"
+    if name == FIGURES and isinstance(value, list):
+        return ", ".join(value) or "-"
     return format_value(name, value)
 
 
@@ -618,7 +635,24 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
         fields = _changed_fields(a, seen)
         b = as_written[id(seen)]
         if not fields:
-            unchanged.append((_position(b), (a, b)))
+            # No field moved, but a figure of the clause did (a royalty's second tier): that
+            # is shown too, since the terms do not model every figure a clause states. A term
+            # file states no clause, so only two clauses are compared.
+            old_figures, new_figures = clause_figures(a), clause_figures(b)
+            if not (a.text and b.text) or sorted(old_figures) == sorted(new_figures):
+                unchanged.append((_position(b), (a, b)))
+            else:
+                change = _rate(
+                    rules,
+                    ChangeKind.CHANGED,
+                    str(a.type.value),
+                    FIGURES,
+                    old_figures,
+                    new_figures,
+                    a,
+                    b,
+                )
+                items.append((_position(b), index, [change]))
             continue
         type_ = str(a.type.value)
         changes = [

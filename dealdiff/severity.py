@@ -223,6 +223,7 @@ def _all_fields() -> frozenset[str]:
     names: set[str] = set()
     for cls in TERM_CLASSES.values():
         names.update(f.name for f in attrs.fields(cls) if f.eq)
+    names.add("figures")  # the figures of a clause that no field holds (see diff.FIGURES)
     return frozenset(names)
 
 

@@ -26,6 +26,7 @@ from schema_lite import schema_errors
 import dealdiff
 from dealdiff.cli import cli
 from dealdiff.diff import (
+    FIGURES,
     Change,
     ChangeKind,
     DiffResult,
@@ -172,6 +173,48 @@ def test_a_right_that_changes_kind_and_loses_its_subject_still_pairs() -> None:
         ("changed", "priority_access", "kind", "rofr", "rofo"),
         ("changed", "priority_access", "subject", "new models", None),
     ]
+
+
+def test_a_figure_no_field_holds_is_still_reported() -> None:
+    # The second tier of a royalty is in no field; its rate moving must not go unseen.
+    old = agreement(
+        at(
+            RevenueShare(payer="Cobalt", payee="Arbor", rate=8, base="Net Sales"),
+            10,
+            "4.1",
+            "a royalty of 8% of Net Sales up to $2,000,000 a year, and 6% above that amount",
+        )
+    )
+    new = agreement(
+        at(
+            RevenueShare(payer="Cobalt", payee="Arbor", rate=8, base="Net Sales"),
+            10,
+            "4.1",
+            "a royalty of eight percent (8%) of Net Sales up to US$2,000,000 a year, and 4% above",
+        )
+    )
+    result = diff(old, new)
+    assert brief(result) == [
+        (
+            "changed",
+            "revenue_share",
+            "figures",
+            ["8%", "USD 2,000,000", "6%"],
+            ["8%", "USD 2,000,000", "4%"],
+        )
+    ]
+    (change,) = result.changes
+    assert change.rule == "clause-figures-changed"
+    assert change.severity is Severity.MAJOR
+
+
+def test_the_same_figures_written_otherwise_are_no_change() -> None:
+    term = RevenueShare(payer="Cobalt", payee="Arbor", rate=8)
+    old = agreement(at(term, 10, "4.1", "a royalty of 8% of sales above $2,000,000"))
+    new = agreement(
+        at(term, 10, "4.1", "royalties of eight percent (8%) on sales over US$2,000,000")
+    )
+    assert diff(old, new).changes == ()
 
 
 def test_a_party_given_a_new_short_name_is_the_same_party() -> None:
@@ -647,7 +690,7 @@ def sample_facts() -> list[Facts]:
                 facts.append(
                     Facts(change="changed", type=str(type_name), field="status", old=old, new=new)
                 )
-        for field in cls().fields():
+        for field in [*cls().fields(), FIGURES]:
             if field == "status":
                 continue
             for old, new in numbers if field in ("amount", "quantity", "rate") else [("a", "b")]:

@@ -209,16 +209,14 @@ def similarity(old: Term, new: Term) -> float:
 
     Fields unset on both sides are left out; strings earn partial credit for shared words.
     """
-    return _similarity(canonical_fields(old), canonical_fields(new), type(old).identity)
+    return _scores(canonical_fields(old), canonical_fields(new), type(old).identity)[0]
 
 
-def _similarity(
-    a: dict[str, Any], b: dict[str, Any], identity: Iterable[str], one_sided: float = 0.0
-) -> float:
-    """:func:`similarity` of canonical fields; a field set on one side only earns
-    ``one_sided`` of its weight."""
+def _scores(a: dict[str, Any], b: dict[str, Any], identity: Iterable[str]) -> tuple[float, float]:
+    """:func:`similarity` of canonical fields, and the same with a field set on one side
+    only earning half its weight (to pair terms whose identities conflict), in one pass."""
     ident = set(identity)
-    score = total = 0.0
+    score = one_sided = total = 0.0
     for name in a.keys() | b.keys():
         x, y = a.get(name), b.get(name)
         if x is None and y is None:
@@ -230,12 +228,14 @@ def _similarity(
         if x == y:
             score += weight
         elif x is None or y is None:
-            score += weight * one_sided
+            one_sided += weight / 2
         elif isinstance(x, str) and isinstance(y, str):
             score += weight * _jaccard(_words(x), _words(y))
         elif isinstance(x, list) and isinstance(y, list):
             score += weight * _jaccard(set(x), set(y))
-    return score / total if total else 1.0
+    if not total:
+        return 1.0, 1.0
+    return score / total, (score + one_sided) / total
 
 
 # ---------------------------------------------------------------- pairing
@@ -334,17 +334,14 @@ def _pairing(
         for j, b in enumerate(new_terms):
             if a.type != b.type:
                 continue
-            score = _similarity(old_canon[i], new_canon[j], type(a).identity)
+            score, lenient = _scores(old_canon[i], new_canon[j], type(a).identity)
             if old_keys[i] == new_keys[j]:
                 tier = 0
             elif _compatible(old_keys[i], new_keys[j]):
                 if a.negative == b.negative and score < COMPATIBLE_THRESHOLD:
                     continue  # a bare mention does not stand in for a term it barely matches
                 tier = 1
-            elif (
-                _similarity(old_canon[i], new_canon[j], type(a).identity, one_sided=0.5)
-                >= PAIRING_THRESHOLD
-            ):
+            elif lenient >= PAIRING_THRESHOLD:
                 tier = 2
             else:
                 continue
@@ -638,8 +635,10 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
             # No field moved, but a figure of the clause did (a royalty's second tier): that
             # is shown too, since the terms do not model every figure a clause states. A term
             # file states no clause, so only two clauses are compared.
-            old_figures, new_figures = clause_figures(a), clause_figures(b)
-            if not (a.text and b.text) or sorted(old_figures) == sorted(new_figures):
+            same = not (a.text and b.text) or a.text == b.text
+            old_figures = [] if same else clause_figures(a)
+            new_figures = [] if same else clause_figures(b)
+            if same or sorted(old_figures) == sorted(new_figures):
                 unchanged.append((_position(b), (a, b)))
             else:
                 change = _rate(

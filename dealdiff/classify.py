@@ -19,7 +19,7 @@ import attrs
 
 from .definitions import find_definitions
 from .model import TERM_CLASSES, Party, Term, TermType
-from .patterns import Encoded, Pattern, Token, encode_span, is_ratio
+from .patterns import Encoded, Pattern, Token, encode_span, ratio_share
 from .ruleset import Construction, RuleSet, TypeRules, package_text
 from .segment import Segmenter
 from .spans import LineIndex
@@ -398,9 +398,9 @@ class Classifier:
             return {"amount": money.amount, "currency": money.currency}
         if "Decimal" in kind:
             number = next((v.value for v in found if isinstance(v.value, Decimal)), None)
-            if number is None and is_ratio(raw):
-                number = Decimal(raw.split("/")[0])  # "70/30": the first share
-            elif number is None and role == "quantity":
+            if number is None:
+                number = ratio_share(raw)  # "70/30": the first share
+            if number is None and role == "quantity":
                 digits = re.sub(r"[^\d.]", "", raw)
                 number = Decimal(digits) if re.fullmatch(r"\d+(?:\.\d+)?", digits) else None
             return {role: number} if number is not None else None

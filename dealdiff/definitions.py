@@ -1,4 +1,4 @@
-"""Defined terms: ``"Territory" means the United States and Canada.`` and inline forms.
+"""Defined terms: ``"Territory" means the United States and Canada.``
 
 Clauses say "the Territory"; a reader wants the places. Definitions are found once per
 text, with one regular expression, and looked up by the defined word.
@@ -21,14 +21,6 @@ _MEANS = re.compile(
     # A run of spaces counts once towards the length: filings pad their lines with them.
     rf"(?P<body>(?>[^\n; \t]|[ \t]+){{1,400}}?)(?=\.\s|\.$|;|\n|$)"
 )
-# `... in Canada and Mexico (the "Territory")`: the definition is the phrase before.
-_INLINE = re.compile(
-    rf"(?P<body>[^()\n.;:]{{1,200}}?)\s*\(\s*(?:the\s+|each\s+a\s+|collectively,?\s+the\s+)?"
-    rf"{_Q_OPEN}(?P<word>[A-Z][\w&'’\- ]{{0,40}}?){_Q_CLOSE}\s*\)"
-)
-
-
-_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def find_definitions(text: str) -> dict[str, str]:
@@ -43,11 +35,3 @@ def find_definitions(text: str) -> dict[str, str]:
     for m in _MEANS.finditer(text):
         found.setdefault(m.group("word").strip().lower(), " ".join(m.group("body").split()))
     return found
-
-
-def inline_definition(text: str, word: str) -> str | None:
-    """The phrase that an inline ``(the "Word")`` defines, if any."""
-    for m in _INLINE.finditer(_SPACES.sub(" ", text)):
-        if m.group("word").strip().lower() == word.lower():
-            return " ".join(m.group("body").split())
-    return None

@@ -29,7 +29,14 @@ import attrs
 from .model import Agreement, Term, TermType
 from .render import format_value
 from .serialize import encode_value, term_to_dict
-from .severity import Facts, Severity, SeverityRules, change_percent, default_severities
+from .severity import (
+    FIGURES,
+    Facts,
+    Severity,
+    SeverityRules,
+    change_percent,
+    default_severities,
+)
 from .spans import Span
 from .values import Money, Period, find_values
 
@@ -425,9 +432,6 @@ def _changed_fields(old: Term, new: Term) -> list[str]:
 
 #: Fields that name a party to the agreement.
 PARTY_FIELDS = frozenset({"holder", "grantor", "payer", "payee", "committer", "provider"})
-#: The pseudo-field of a change in the figures of a clause that no field of its term holds:
-#: the second tier of a royalty, a cap, a threshold.
-FIGURES = "figures"
 
 
 def clause_figures(term: Term) -> list[str]:
@@ -577,6 +581,19 @@ def _rate(
     )
 
 
+def _figures_moved(old: Term, new: Term) -> tuple[list[str], list[str]] | None:
+    """The figures of two clauses whose terms agree field for field, when they differ.
+
+    The terms do not model every figure a clause states (a royalty's second tier), so a
+    figure that moved is shown even when no field did. A term file states no clause: only
+    two clauses are compared, and only when their wording changed.
+    """
+    if not (old.text and new.text) or old.text == new.text:
+        return None
+    before, after = clause_figures(old), clause_figures(new)
+    return None if sorted(before) == sorted(after) else (before, after)
+
+
 def party_renames(old: Agreement, new: Agreement) -> dict[str, str]:
     """Short names of the new version for parties the old one calls otherwise: the same
     legal name defined as ("Vellum") before and ("Partner") now gives ``{"Partner":
@@ -632,25 +649,11 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
         fields = _changed_fields(a, seen)
         b = as_written[id(seen)]
         if not fields:
-            # No field moved, but a figure of the clause did (a royalty's second tier): that
-            # is shown too, since the terms do not model every figure a clause states. A term
-            # file states no clause, so only two clauses are compared.
-            same = not (a.text and b.text) or a.text == b.text
-            old_figures = [] if same else clause_figures(a)
-            new_figures = [] if same else clause_figures(b)
-            if same or sorted(old_figures) == sorted(new_figures):
+            moved = _figures_moved(a, b)
+            if moved is None:
                 unchanged.append((_position(b), (a, b)))
             else:
-                change = _rate(
-                    rules,
-                    ChangeKind.CHANGED,
-                    str(a.type.value),
-                    FIGURES,
-                    old_figures,
-                    new_figures,
-                    a,
-                    b,
-                )
+                change = _rate(rules, ChangeKind.CHANGED, str(a.type.value), FIGURES, *moved, a, b)
                 items.append((_position(b), index, [change]))
             continue
         type_ = str(a.type.value)

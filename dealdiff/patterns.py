@@ -14,6 +14,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import NamedTuple
 
 import attrs
@@ -49,10 +50,13 @@ _CAP, _NUM, _REDACTED, _PUNCT = ("CAP",), ("NUM",), ("REDACTED",), ("PUNCT",)
 _RATIO = ("NUM", "RATIO")
 
 
-def is_ratio(word: str) -> bool:
-    """True for a split of a hundred written with a slash ("70/30"), not "24/7" or "3/4"."""
+def ratio_share(word: str) -> Decimal | None:
+    """The first share of a split of a hundred written with a slash ("70/30" gives 70);
+    None for anything else ("24/7", "3/4")."""
     m = RATIO.fullmatch(word)
-    return m is not None and float(m[1]) + float(m[2]) == 100
+    if m is None or Decimal(m[1]) + Decimal(m[2]) != 100:
+        return None
+    return Decimal(m[1])
 
 
 class Token(NamedTuple):
@@ -144,7 +148,7 @@ def _token_info(classify: Callable[[str], tuple[str, ...]]) -> Callable[[str], _
         if first.isupper():
             classes += _CAP
         elif first.isdigit():
-            classes += _RATIO if "/" in word and is_ratio(word) else _NUM
+            classes += _RATIO if "/" in word and ratio_share(word) is not None else _NUM
         elif first == "[":
             classes += _REDACTED
         elif not first.isalnum():

@@ -219,11 +219,16 @@ def _line_of(raw: str, needle: str) -> int | None:
     return raw.count("\n", 0, at) + 1 if at >= 0 else None
 
 
+#: The pseudo-field of a change in the figures of a clause that no field of its term holds:
+#: the second tier of a royalty, a cap, a threshold.
+FIGURES = "figures"
+
+
 def _all_fields() -> frozenset[str]:
     names: set[str] = set()
     for cls in TERM_CLASSES.values():
         names.update(f.name for f in attrs.fields(cls) if f.eq)
-    names.add("figures")  # the figures of a clause that no field holds (see diff.FIGURES)
+    names.add(FIGURES)
     return frozenset(names)
 
 

@@ -217,22 +217,27 @@ def test_the_same_figures_written_otherwise_are_no_change() -> None:
     assert diff(old, new).changes == ()
 
 
+def with_parties(source: str, *parties: tuple[str, str], terms: tuple[Term, ...]) -> Agreement:
+    """An agreement of ``terms`` whose parties are given as (name, short name)."""
+    return Agreement(
+        source=source,
+        parties=tuple(Party(name=name, aliases=(key,)) for name, key in parties),
+        terms=terms,
+    )
+
+
 def test_a_party_given_a_new_short_name_is_the_same_party() -> None:
     # "Vellum Data, Inc." ("Vellum") became "Vellum Data, Inc." ("Partner"): a rewording.
-    old = Agreement(
-        source="a",
-        parties=(
-            Party(name="Stratus LLC", aliases=("Stratus",)),
-            Party(name="Vellum Data, Inc.", aliases=("Vellum",)),
-        ),
+    old = with_parties(
+        "a",
+        ("Stratus LLC", "Stratus"),
+        ("Vellum Data, Inc.", "Vellum"),
         terms=(RevenueShare(payer="Vellum", payee="Stratus", rate=12),),
     )
-    new = Agreement(
-        source="b",
-        parties=(
-            Party(name="Stratus LLC", aliases=("Stratus",)),
-            Party(name="Vellum Data,  Inc.", aliases=("Partner",)),
-        ),
+    new = with_parties(
+        "b",
+        ("Stratus LLC", "Stratus"),
+        ("Vellum Data,  Inc.", "Partner"),
         terms=(RevenueShare(payer="Partner", payee="Stratus", rate=8),),
     )
     result = diff(old, new)
@@ -242,14 +247,14 @@ def test_a_party_given_a_new_short_name_is_the_same_party() -> None:
 
 
 def test_a_new_party_under_an_old_short_name_is_another_party() -> None:
-    old = Agreement(
-        source="a",
-        parties=(Party(name="Vellum Data, Inc.", aliases=("Vellum",)),),
+    old = with_parties(
+        "a",
+        ("Vellum Data, Inc.", "Vellum"),
         terms=(RevenueShare(payer="Vellum", payee="Stratus", rate=12),),
     )
-    new = Agreement(
-        source="b",
-        parties=(Party(name="Quill Systems Ltd.", aliases=("Quill",)),),
+    new = with_parties(
+        "b",
+        ("Quill Systems Ltd.", "Quill"),
         terms=(RevenueShare(payer="Quill", payee="Stratus", rate=12),),
     )
     assert ("changed", "revenue_share", "payer", "Vellum", "Quill") in brief(diff(old, new))

@@ -133,10 +133,14 @@ class Classifier:
         for p in parties:
             for alias in (p.name, *p.aliases):
                 if alias:
-                    self.party_keys[alias.lower()] = p.key
+                    self.party_keys[_party_key(alias)] = p.key
         names = sorted(self.party_keys, key=len, reverse=True)
+        # A run of spaces may break a name: filings pad their lines ("Network  Affiliate").
         self.party_re = (
-            re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b", re.I)
+            re.compile(
+                r"\b(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + r")\b",
+                re.I,
+            )
             if names
             else None
         )
@@ -433,19 +437,19 @@ class Classifier:
         if role == "subject" and self.names_no_subject(tokens, raw):
             return None
         if len(tokens) == 1 and "PARTY" in tokens[0].classes:
-            key = self.party_keys.get(raw.lower())
+            key = self.party_keys.get(_party_key(raw))
             if key:
                 return {role: key}
         party = self.party_re.fullmatch(raw) if self.party_re is not None else None
         if party is not None:
-            return {role: self.party_keys[raw.lower()]}
+            return {role: self.party_keys[_party_key(raw)]}
         tidy = _tidy(raw)
         if role in _AGENT_ROLES and tidy:
             # A name the fallback patterns read off capitalised words: "If Acme exercises"
             # names Acme; "Royalties shall be paid" names nobody.
             tidy = _LEAD_IN.sub("", tidy)
             if self.party_re is not None and self.party_re.fullmatch(tidy):
-                return {role: self.party_keys[tidy.lower()]}
+                return {role: self.party_keys[_party_key(tidy)]}
             if not tidy or _NOT_AGENT.match(tidy) or _THING_HEAD.search(tidy):
                 return None
         if role == "subject" and tidy:
@@ -478,6 +482,11 @@ class Classifier:
                     ):
                         best = candidate
         return best
+
+
+def _party_key(name: str) -> str:
+    """How a party's name or short name is looked up: case and spacing do not count."""
+    return " ".join(name.split()).lower()
 
 
 #: Words that name no thing on their own: "our", "someone else either".

@@ -250,10 +250,12 @@ def _marked(head: str, index: LineIndex) -> dict[str, Party]:
         # LTD., an Ontario corporation": the name follows the last "between" or "among".
         parts = _BETWEEN.split(before)
         before = _AFFILIATES.sub("", parts[-1])
-        in_sentence = _in_parties_sentence(head, m.start())
         alias = re.sub(r"\s+", " ", m.group("alias")).strip()
         if not alias or _NOT_PARTY.match(alias) or alias.lower() in found:
             continue
+        in_sentence = _in_parties_sentence(head, m.start())
+        if not in_sentence and alias not in _PRONOUNS and not _ENTITY.search(before):
+            continue  # outside the parties sentence only a company form makes a name
         # "Holiday RV Superstores, Inc., d/b/a Recreation USA": the legal name, or the other
         # when the legal name is not written out ("a Colorado corporation f/k/a Halberd Corp").
         pieces = _ALSO_KNOWN.split(before)

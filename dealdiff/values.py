@@ -458,6 +458,17 @@ class _ToValue(Transformer[Token, Any]):
     def percent(self, children: list[_Number]) -> Decimal:
         return _canon(_figures_win(children))
 
+    def fraction_share(self, children: list[Token]) -> Decimal:
+        words, *gloss = children
+        if gloss and gloss[0].type == "PERCENT_GLOSS":
+            figures: list[_Number] = [gloss[0]]
+            return _canon(_figures_win(figures))  # "one-third (33.3%)": the figures
+        if words.type == "THIRDS":
+            share = Decimal(2 if words.lower().startswith("two") else 1) / 3
+        else:
+            share = _fraction(words)
+        return _canon((share * 100).quantize(Decimal("0.01")))
+
     def basis_points(self, children: list[_Number]) -> Decimal:
         last = children[-1]
         if isinstance(last, Token) and last.type == "PERCENT_GLOSS":
@@ -574,7 +585,7 @@ def _fast_paths() -> dict[str, Callable[[str], _Value | None]]:
 
 # Terminals a candidate phrase can start with, spelled in words (figures and symbols are
 # handled apart); the finder's first guard is derived from them.
-_LEADING_WORD_TERMINALS = ("SMALL", "FRACTION", "_A", "_PERIOD", "MONTH", "DAY")
+_LEADING_WORD_TERMINALS = ("SMALL", "FRACTION", "THIRDS", "_A", "_PERIOD", "MONTH", "DAY")
 
 
 @functools.cache
@@ -626,11 +637,17 @@ def _build_finder(*, guards: bool) -> re.Pattern[str]:
     # Restatements: "(45)", "(20%)", "(thirty)", "(twenty percent)".
     pct, pct_gloss, gloss = t("_PCT"), t("PERCENT_GLOSS"), t("FIGURES_GLOSS")
     share = f"(?:{t('FRACTION')}\\s+{t('_OF')}\\s+{num}|{num})"
+    # "one-half (1/2) of", "two-thirds of": a fraction is a share only before "of".
+    fraction_share = (
+        f"(?:{t('FRACTION')}(?:\\s*{t('SHARE_GLOSS')})?"
+        f"|{t('THIRDS')}(?:\\s*(?:{t('SHARE_GLOSS')}|{pct_gloss}))?)(?=\\s+{t('_OF')})"
+    )
     percent = (
         f"{share}\\s*{pct}(?:\\s*(?:{pct_gloss}|\\(\\s*{wnum}\\s*{pct}{rpar}))?"
         f"|{wnum}\\s*(?:{pct_gloss}(?:\\s*{pct})?|{gloss}\\s*{pct})"
         f"|{figures}{lpar}{wnum}{rpar}\\s*{pct}"
         f"|{num}(?:\\s*{gloss}|{lpar}{wnum}{rpar})?\\s*{t('_BPS')}(?:\\s*{pct_gloss})?"
+        f"|{fraction_share}"
     )
 
     intro = f"{ahead(first_words('_A', '_PERIOD'))}(?:{t('_A')}\\s+)?{t('_PERIOD')}\\s+{t('_OF')}"

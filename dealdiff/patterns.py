@@ -10,17 +10,24 @@ matching every construction of every rule against a sentence is then a handful o
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import hashlib
 import itertools
+import json
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
 
 import attrs
 import lark
 
-from .grammars import load_grammar
+from .grammars import cache_dir, load_grammar
 
 __all__ = [
     "Token",
@@ -31,6 +38,7 @@ __all__ = [
     "encode",
     "encode_span",
     "compile_pattern",
+    "CompiledPatterns",
     "BUILTIN_CLASSES",
 ]
 
@@ -452,3 +460,91 @@ def _needs(
     if kind == "phrase":
         return [frozenset({m.group().lower()}) for m in _TOKEN_RE.finditer(str(kids[0])[1:-1])]
     return []
+
+
+class CompiledPatterns:
+    """:func:`compile_pattern` with the results of earlier runs kept on disk.
+
+    Reading the rules' patterns with the Lark grammar costs a few hundred milliseconds per
+    process, more than parsing a short agreement. What a pattern compiles to depends only
+    on its source, the token classes and macros (``known``, ``macros``), this module and
+    ``grammar/pattern.lark``; a file of the cache folder (see :func:`grammars.cache_dir`)
+    named after a hash of all but the sources maps each source to its compiled form. A
+    file that cannot be read, or that holds anything else, is ignored; one is written
+    whole or not at all.
+    """
+
+    def __init__(self, known: frozenset[str], macros: Mapping[str, str]) -> None:
+        self.known = known
+        self.macros = macros
+        folder = cache_dir()
+        self.path = None if folder is None else folder / f"patterns-{_context(known, macros)}.json"
+        self.entries = self._read()
+        self.added = False
+
+    def compile(self, source: str) -> Pattern:
+        entry = self.entries.get(source)
+        if entry is not None:
+            expression, roles, needs = entry
+            return Pattern(source, expression, tuple(roles), tuple(frozenset(n) for n in needs))
+        pattern = compile_pattern(source, self.known, self.macros)
+        self.entries[source] = (
+            pattern.expression,
+            list(pattern.roles),
+            [sorted(need) for need in pattern.needs],
+        )
+        self.added = True
+        return pattern
+
+    def save(self) -> None:
+        """Write the compiled patterns, when any were new, to the cache folder."""
+        if self.path is None or not self.added:
+            return
+        try:
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".patterns-")
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.entries, fh)
+            os.replace(temporary, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+    def _read(self) -> dict[str, tuple[str, list[str], list[list[str]]]]:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        entries = {}
+        for source, entry in data.items():
+            if not (isinstance(entry, list) and len(entry) == 3):
+                return {}
+            expression, roles, needs = entry
+            if not (
+                isinstance(expression, str)
+                and _strings(roles)
+                and isinstance(needs, list)
+                and all(_strings(need) for need in needs)
+            ):
+                return {}
+            entries[source] = (expression, roles, needs)
+        return entries
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _context(known: frozenset[str], macros: Mapping[str, str]) -> str:
+    """A hash of what a pattern compiles with, besides its source."""
+    digest = hashlib.sha256()
+    digest.update(Path(__file__).read_bytes())
+    digest.update(resources.files("dealdiff.grammar").joinpath("pattern.lark").read_bytes())
+    digest.update(json.dumps([sorted(known), sorted(macros.items())]).encode("utf-8"))
+    return digest.hexdigest()[:20]

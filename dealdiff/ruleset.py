@@ -32,7 +32,7 @@ from .config import read_config_text
 from .cuescan import CueScanner
 from .errors import RulesError, caret_context, source_lines
 from .model import TERM_CLASSES, TermType
-from .patterns import BUILTIN_CLASSES, Encoded, Pattern, PatternError, compile_pattern
+from .patterns import BUILTIN_CLASSES, CompiledPatterns, Encoded, Pattern, PatternError
 
 __all__ = [
     "Construction",
@@ -147,6 +147,7 @@ class _Loader:
         self.fields: dict[TermType, dict[str, tuple[str, str, str]]] = {}
         self.sources: list[str] = []
         self.skips: dict[str, tuple[str, str, str, str, str | None]] = {}
+        self.compiled: CompiledPatterns | None = None
 
     def error(
         self,
@@ -288,8 +289,10 @@ class _Loader:
     def compile(
         self, origin: str, raw: str, rid: str, source: str, known: frozenset[str]
     ) -> Pattern:
+        if self.compiled is None or self.compiled.known != known:
+            self.compiled = CompiledPatterns(known, self.macros)
         try:
-            return compile_pattern(source, known, self.macros)
+            return self.compiled.compile(source)
         except PatternError as exc:
             offset = exc.column - 1 if exc.column is not None else 0
             raise self.error(origin, raw, f"{rid}: {exc}", source, offset) from None
@@ -354,6 +357,9 @@ class _Loader:
                 constructions=tuple(constructions),
                 fields=fields,
             )
+        skips = tuple(self.veto(rid, entry, known) for rid, entry in self.skips.items())
+        if self.compiled is not None:
+            self.compiled.save()
         return RuleSet(
             words={w: tuple(cs) for w, cs in self.words.items()},
             prefixes=tuple(self.prefixes),
@@ -361,7 +367,7 @@ class _Loader:
             types=types,
             scanner=CueScanner([(c, types[t]) for c, t in all_cues]),
             sources=tuple(self.sources),
-            skips=tuple(self.veto(rid, entry, known) for rid, entry in self.skips.items()),
+            skips=skips,
         )
 
 

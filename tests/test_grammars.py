@@ -32,6 +32,7 @@ def test_cache_is_written_then_read_with_the_same_result(tmp_path: Path) -> None
     names = sorted(p.name for p in folder.iterdir())
     assert any(n.startswith("values-") for n in names)
     assert any(n.startswith("pattern-") for n in names)
+    assert any(n.startswith("patterns-") and n.endswith(".json") for n in names)
     second = parse_with_cache(str(folder))
     assert without.returncode == first.returncode == second.returncode == 0
     assert first.stdout == second.stdout == without.stdout
@@ -75,3 +76,44 @@ def test_unusable_folder_means_no_cache(tmp_path: Path, monkeypatch: pytest.Monk
     assert cache_dir() is None
     result = parse_with_cache(str(blocker / "cache"))
     assert result.returncode == 0 and result.stderr == ""
+
+
+def test_compiled_patterns_from_the_cache_are_the_ones_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second load reads every pattern from the file the first one wrote."""
+    from dealdiff.patterns import CompiledPatterns, compile_pattern
+
+    monkeypatch.setenv("DEALDIFF_CACHE_DIR", str(tmp_path))
+    known = frozenset({"PAY", "PERCENT", "CAP"})
+    sources = ['PAY ~3 PERCENT "of" (net | gross)', "payer:(CAP+) PAY", '"first" refusal']
+    first = CompiledPatterns(known, {})
+    made = [first.compile(s) for s in sources]
+    first.save()
+    (written,) = tmp_path.glob("patterns-*.json")
+    again = CompiledPatterns(known, {})
+    assert not again.added and set(again.entries) == set(sources)
+    assert (
+        [again.compile(s) for s in sources]
+        == made
+        == [compile_pattern(s, known, {}) for s in sources]
+    )
+    assert not again.added
+    # Other classes or macros compile differently: another file.
+    other = CompiledPatterns(known | {"NUM"}, {})
+    assert other.entries == {} and other.path != written
+
+
+@pytest.mark.parametrize(
+    "content", ['{"x": [1, 2, 3]}', "[1, 2]", '{"x": ["a", ["r"], [[1]]]}', "{", ""]
+)
+def test_a_compiled_patterns_file_of_the_wrong_shape_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str
+) -> None:
+    from dealdiff.patterns import CompiledPatterns
+
+    monkeypatch.setenv("DEALDIFF_CACHE_DIR", str(tmp_path))
+    memo = CompiledPatterns(frozenset({"PAY"}), {})
+    assert memo.path is not None
+    memo.path.write_text(content, "utf-8")
+    assert CompiledPatterns(frozenset({"PAY"}), {}).entries == {}

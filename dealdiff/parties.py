@@ -1,7 +1,11 @@
-"""Parties and their defined aliases, from the preamble and the signature of a contract.
+"""Parties and their defined aliases, from the preamble of a contract.
 
 ``Microsoft Corporation, a Washington corporation ("Microsoft")`` gives the party
-``Microsoft Corporation`` with the alias ``Microsoft``; terms name parties by alias.
+``Microsoft Corporation`` with the alias ``Microsoft``; terms name parties by alias. Three
+shapes are read: a name and a parenthetical that defines its short name (the common one,
+with whatever description or address filings put between them), ``Party A: <name>`` lines,
+and, when those give fewer than two parties, ``between <name> and <name>`` with no short
+names at all.
 """
 
 from __future__ import annotations
@@ -164,7 +168,8 @@ def _short_for(alias: str, name: str) -> bool:
 def _acceptable(name: str, alias: str, introduced: bool) -> bool:
     """Whether ``name``, defined as ``alias``, names a party.
 
-    A name with a company form is one. A name without ("Fordham Motor Media") counts only
+    A name with a company form after its first word is one. A name without ("Fordham
+    Motor Media") counts only
     where the parties sentence introduces it ("between X", "and X"), with no figures (an
     address is none), and with a role for its short name ("Licensee") or a short name
     taken from it.
@@ -287,11 +292,11 @@ def _unmarked(text: str, head: str, index: LineIndex) -> list[Party]:
         if name.endswith(".") and not _ABBREVIATED.search(name):
             name = name[:-1]  # the full stop ends the sentence, not "Inc."
         short = _FORM_AT_END.sub("", name).strip(" ,")
-        uses = len(re.findall(rf"\b{re.escape(short)}\b", text[m.end() :])) if short else 0
+        used = bool(short) and re.compile(rf"\b{re.escape(short)}\b").search(text, m.end())
         out.append(
             Party(
                 name=name,
-                aliases=(short,) if uses else (),
+                aliases=(short,) if used else (),
                 span=index.span(m.start(group), m.end(group)),
             )
         )

@@ -17,8 +17,10 @@ from .spans import LineIndex
 
 __all__ = ["find_parties", "PREAMBLE_CHARS"]
 
-#: Parties are looked for in the first characters of a text only.
+#: Parties are looked for in the first characters of a text only ...
 PREAMBLE_CHARS = 6000
+#: ... or, after a table of contents, in a preamble that starts before this many.
+LATE_PREAMBLE_CHARS = 25000
 
 _QUOTE = "[\"“”'‘’]"
 # Company forms that end a party's name.
@@ -49,6 +51,12 @@ _MARKER = re.compile(
     r"(?:\s*[,;]?\s+(?:which|who|and|each|together|collectively|individually|as|or|its|both|"
     r"jointly)\b[^()]{0,240}?)?\s*\)"
 )
+# The same without quotes, where the words say it is a definition: "(hereinafter referred to
+# as Pretzel Time)".
+_BARE_MARKER = re.compile(
+    r"\(\s*(?:hereinafter|herein)\s+(?:referred\s+to\s+as|called)\s+(?:the\s+)?"
+    r"(?P<alias>[A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*){0,3})\s*\)"
+)
 # The name before a marker, with the description that follows it (", a Delaware
 # corporation, having its office at ...", "with offices located at ...") dropped.
 _NAME = re.compile(
@@ -64,6 +72,11 @@ _NOT_PARTY = re.compile(
     r"Act|Software|Site|Program|Property|Premises|Work|Project|Marks|Trademarks|Licensed Marks|"
     r"Content|Materials|Technology|Patents|Fees?|Royalty|Price|Purchase Price|Notice|Order|Loan|"
     r"Lease|Appraisal|Transaction|Business|Policy|Option)$",
+    re.I,
+)
+_LATE_PREAMBLE = re.compile(
+    r"\bthis\s+[^.]{0,80}?agreement\b[^.]{0,200}?\b(?:is|are)\s+(?:hereby\s+)?"
+    r"(?:made|entered\s+into)\b[^.]{0,250}?\bby\s+and\s+(?:between|among)\b",
     re.I,
 )
 _BETWEEN = re.compile(r"\b(?:between|among)\b[\s:]*", re.I)
@@ -82,6 +95,8 @@ _NOT_A_NAME = re.compile(
     r"\b(?:Street|Avenue|Drive|Road|Suite|Floor|Boulevard|Lane|Highway|Plaza|Act|Agreement|"
     rf"WHEREAS|Whereas)\b|['’]s\s+(?!(?:{_FORMS})\b)|^\d{{1,3}}(?:,\d{{3}})+"
 )
+# "Morello N.D. Inc., Businessperson": a word describing the party after its company form.
+_DESCRIPTOR_AFTER_FORM = re.compile(rf"(\b(?:{_FORMS})\.?),\s*[A-Z][a-z]+$")
 # "1. HealthGate Data Corp.": a list number before a name.
 _NUMBERING = re.compile(r"^\(?\d{1,2}[.)]\s+")
 # A full stop after a word that is not an abbreviation, then more words: "GSMS. Under".
@@ -109,7 +124,10 @@ _PRONOUNS = frozenset({"we", "you"})
 _ROLE_ALIAS = re.compile(
     r"^(?:Licensee|Licensor|Distributor|Supplier|Customer|Company|Buyer|Seller|Purchaser|Vendor|"
     r"Reseller|Manufacturer|Client|Provider|Franchisee|Franchisor|Sponsor|Agent|Partner|"
-    r"Consultant|Contractor|Developer|Publisher|Owner|Operator|Investor|Party [A-Z])$"
+    r"Consultant|Contractor|Developer|Publisher|Owner|Operator|Investor|Party [A-Z]|"
+    r"Lessor|Lessee|Landlord|Tenant|Shipper|Carrier|Transporter|Agency|Lender|Borrower|"
+    r"Guarantor|Adviser|Advisor|Sub-Advisor|Manager|Administrator|Servicer|Trust|Fund|"
+    r"Executive|Employee|Member|Bank|Producer|Marketer|Endorser|Affiliate|Subcontractor)$"
 )
 # "by and between Linkwell Corporation and Axiom Meters, LLC.": parties without short names.
 _ENTITY_NAME = rf"{_NAME_START}[\w.&'’\- ]{{0,80}}?,?\s+(?:{_FORMS})\b\.?"
@@ -223,6 +241,7 @@ def _party_name(before: str, alias: str, *, after_between: bool, in_sentence: bo
         if n is None:
             continue
         name = _NUMBERING.sub("", _clean_name(n.group("name")))
+        name = _DESCRIPTOR_AFTER_FORM.sub(r"\1", name)
         lead = _LEAD_IN.match(name)
         if lead is not None:
             name = name[lead.end() :]
@@ -242,15 +261,22 @@ def _in_parties_sentence(head: str, at: int) -> bool:
     return bool(ends) and not _RECITALS.search(window, ends[-1])
 
 
-def _marked(head: str, index: LineIndex) -> dict[str, Party]:
-    """Parties defined with a short name in a parenthetical."""
+def _start(m: re.Match[str]) -> int:
+    return m.start()
+
+
+def _marked(head: str, index: LineIndex, offset: int = 0) -> dict[str, Party]:
+    """Parties defined with a short name in a parenthetical; ``head`` starts at ``offset``."""
     found: dict[str, Party] = {}
     last = 0
-    for m in _MARKER.finditer(head):
+    markers = sorted([*_MARKER.finditer(head), *_BARE_MARKER.finditer(head)], key=_start)
+    for m in markers:
         before = head[max(last, m.start() - 400) : m.start()]
         last = m.end()
         before = _ASIDE.sub(" ", before)
-        before = re.split(r"[()\"“”;]|\n\s*\n", before)[-1]
+        pieces = re.split(r"[()\"“”;]|\n\s*\n", before)
+        # A marker on a line of its own defines the name in the paragraph above it.
+        before = pieces[-1] if pieces[-1].strip() or len(pieces) < 2 else pieces[-2]
         # "THIS AGREEMENT dated as of the 1st day of April, 2018, is by and between ACME
         # LTD., an Ontario corporation": the name follows the last "between" or "among".
         parts = _BETWEEN.split(before)
@@ -273,10 +299,13 @@ def _marked(head: str, index: LineIndex) -> dict[str, Party]:
         if name is None:
             continue
         aliases = [alias]
-        if m.group("alias2"):
-            aliases.append(re.sub(r"\s+", " ", m.group("alias2")).strip())
+        second = m.groupdict().get("alias2")
+        if second:
+            aliases.append(re.sub(r"\s+", " ", second).strip())
         found[alias.lower()] = Party(
-            name=name, aliases=tuple(aliases), span=index.span(m.start(), m.end())
+            name=name,
+            aliases=tuple(aliases),
+            span=index.span(offset + m.start(), offset + m.end()),
         )
     return found
 
@@ -325,6 +354,14 @@ def find_parties(text: str, *, index: LineIndex | None = None) -> tuple[Party, .
     head = text[:PREAMBLE_CHARS]
     index = index or LineIndex(head)
     found = _marked(head, index)
+    if len(found) < 2:
+        # A table of contents may come first: "This Agreement ... is made by and between".
+        late = _LATE_PREAMBLE.search(text, PREAMBLE_CHARS, LATE_PREAMBLE_CHARS)
+        if late is not None:
+            end = late.start() + PREAMBLE_CHARS
+            later = _marked(text[late.start() : end], LineIndex(text[:end]), late.start())
+            for key, party in later.items():
+                found.setdefault(key, party)
     for party in _lettered(head, index):
         found.setdefault(party.key.lower(), party)
     if len(found) < 2:

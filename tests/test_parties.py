@@ -117,6 +117,27 @@ CASES = {
             ("Shenzhen Jinhai Communication Co., Ltd.", "Party B"),
         ],
     ),
+    "marker-on-a-line-of-its-own": (
+        "THIS AGREEMENT made effective the 10 day of January 2019,\n\nBETWEEN:\n\nLARCH "
+        "NATURALS, INC., a company having its registered office at 78 Venture Street, "
+        'Burnaby\n\n("Larch" or the "Company")\n\nAND:\n\nDR. ODA MERLO N.D. INC., '
+        "Businessperson, having an office at 29 East Avenue, Vancouver\n\n"
+        '(the "Contractor")\n',
+        [("LARCH NATURALS, INC.", "Larch"), ("DR. ODA MERLO N.D. INC.", "Contractor")],
+    ),
+    "short-name-without-quotes": (
+        "This agreement is made and entered into by and between Kettle Time, Inc., a "
+        "Pennsylvania corporation with its principal place of business at 48 Linden Road "
+        "(hereinafter referred to as Kettle Time) and Lark Foods LLC (hereinafter referred to "
+        "as the Franchisee).",
+        [("Kettle Time, Inc.", "Kettle Time"), ("Lark Foods LLC", "Franchisee")],
+    ),
+    "a-role-without-a-company-form": (
+        'AGREEMENT dated as of June 24, 2020, between Tessel Funds (the "Trust"), a '
+        "Massachusetts business trust, and Potomac Fund Management, Inc. (the "
+        '"Adviser"), a Florida corporation.',
+        [("Tessel Funds", "Trust"), ("Potomac Fund Management, Inc.", "Adviser")],
+    ),
 }
 
 
@@ -162,3 +183,21 @@ def test_a_short_name_broken_by_a_run_of_spaces_is_still_the_party() -> None:
     )
     (term,) = [t for t in dealdiff.parse_text(text).terms if t.type.value == "exclusivity"]
     assert term.holder == "Screen Affiliate"
+
+
+def test_the_preamble_after_a_table_of_contents() -> None:
+    contents = "".join(f"{n}. SECTION HEADING NUMBER {n} .......... {n}\n" for n in range(1, 200))
+    assert len(contents) > 6000
+    text = (
+        "COLLABORATION AGREEMENT\n\nTABLE OF CONTENTS\n\n" + contents + "\n"
+        'This COLLABORATION AGREEMENT ("Agreement") dated November 14, 2002, is made by and '
+        "between TALLIS BIO, INC., a Delaware corporation, having its principal office at 9 "
+        'Gateway Boulevard ("Tallis"), and GRAVEN GROUP LIMITED, an English company ("GGL").\n'
+    )
+    parties = find_parties(text)
+    assert [(p.name, p.key) for p in parties] == [
+        ("TALLIS BIO, INC.", "Tallis"),
+        ("GRAVEN GROUP LIMITED", "GGL"),
+    ]
+    first = parties[0].span
+    assert first is not None and text[first.start : first.end] == '("Tallis")'

@@ -459,11 +459,15 @@ class _ToValue(Transformer[Token, Any]):
         return _canon(_figures_win(children))
 
     def fraction_share(self, children: list[Token]) -> Decimal:
+        # As elsewhere, figures given beside the words are the value: "one-third (33.3%)".
         words, *gloss = children
         if gloss and gloss[0].type == "PERCENT_GLOSS":
             figures: list[_Number] = [gloss[0]]
-            return _canon(_figures_win(figures))  # "one-third (33.3%)": the figures
-        if words.type == "THIRDS":
+            return _canon(_figures_win(figures))
+        if gloss:  # "(1/2)"
+            numerator, denominator = re.findall(r"\d", gloss[0])
+            share = Decimal(numerator) / Decimal(denominator)
+        elif words.type == "THIRDS":
             share = Decimal(2 if words.lower().startswith("two") else 1) / 3
         else:
             share = _fraction(words)

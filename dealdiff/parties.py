@@ -174,6 +174,18 @@ def _name_like(name: str) -> bool:
     )
 
 
+def _names_part(words: str) -> bool:
+    """Whether ``words`` can only be the start of a longer name: two or more name words,
+    with no company form and no role of their own."""
+    words = words.strip()
+    return (
+        len(words.split()) >= 2
+        and _name_like(words)
+        and not _ENTITY.search(words)
+        and not _ROLE_ALIAS.match(words)
+    )
+
+
 def _short_for(alias: str, name: str) -> bool:
     """Whether ``alias`` reads as a short form of ``name``: one of its words ("Smith" for
     "Rick Smith Enterprises") or its initials ("FMM" for "Fordham Motor Media")."""
@@ -243,9 +255,12 @@ def _party_name(before: str, alias: str, *, after_between: bool, in_sentence: bo
         name = _NUMBERING.sub("", _clean_name(n.group("name")))
         name = _DESCRIPTOR_AFTER_FORM.sub(r"\1", name)
         lead = _LEAD_IN.match(name)
-        if lead is not None:
+        word = (lead.group(1) or lead.group(2) or lead.group(3)) if lead is not None else ""
+        # "The Country Club and Recreation Inc.": an "and" after words that are a name's but
+        # no party's ("Operator and TCW Pecos, L.L.C.") is the name's own.
+        if lead is not None and not (word == "and" and _names_part(name[: lead.start(1)])):
             name = name[lead.end() :]
-            introduced = (lead.group(1) or lead.group(2) or lead.group(3)).lower() == "and"
+            introduced = word.lower() == "and"
         if alias in _PRONOUNS:
             # Franchise agreements name their parties "we" and "you": ("we" or "us"), ("you").
             return name or alias

@@ -117,6 +117,15 @@ CASES = {
             ("Shenzhen Jinhai Communication Co., Ltd.", "Party B"),
         ],
     ),
+    "and-inside-a-name": (
+        "This Contract is made by and between The Harbour Country Club and Recreation Inc. "
+        '(hereinafter referred to as "Party A") and Lindqvist Architects Ltd. (hereinafter '
+        'referred to as "Party B").',
+        [
+            ("The Harbour Country Club and Recreation Inc.", "Party A"),
+            ("Lindqvist Architects Ltd.", "Party B"),
+        ],
+    ),
     "marker-on-a-line-of-its-own": (
         "THIS AGREEMENT made effective the 10 day of January 2019,\n\nBETWEEN:\n\nLARCH "
         "NATURALS, INC., a company having its registered office at 78 Venture Street, "

@@ -226,7 +226,11 @@ class Classifier:
     def encode(self, start: int, end: int) -> tuple[Encoded, dict[int, ValueMatch]]:
         """The sentence's classed tokens, and the value behind each value token."""
         sentence = self.text[start:end]
-        merged: list[tuple[int, int, tuple[str, ...]]] = []
+        # A page footer that a sentence runs across ("LKPL shall pay / Source: ... / Axiom
+        # the higher of") is no part of it: its tokens, and any value in it, are left out.
+        merged: list[tuple[int, int, tuple[str, ...]]] = [
+            (f_start, f_end, ()) for f_start, f_end in self.segmenter.furniture_in(start, end)
+        ]
         by_start: dict[int, ValueMatch] = {}
         for v in find_values(sentence):
             merged.append((start + v.start, start + v.end, (v.kind.upper(),)))

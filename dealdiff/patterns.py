@@ -130,6 +130,7 @@ def tokenize(
     ``merged`` lists ``(start, end, classes)`` ranges (party names, value phrases) that
     become one token each, so ``Microsoft Corporation`` or ``twenty percent (20%)`` is a
     single PARTY or PERCENT token.
+    A range with no classes is left out: page furniture inside a sentence is no token.
     """
     return list(encode_span(text, start, end, classify, merged)[0].tokens)
 
@@ -206,6 +207,12 @@ def encode_span(
     cursor = start
     for m_start, m_end, m_classes in sorted(merged):
         if m_start < cursor or m_end > end:
+            continue
+        if not m_classes:  # a range to leave out, such as a page footer inside a sentence
+            if m_start > cursor:
+                raws.extend(findall(text, cursor, m_start))
+                segments.append((cursor, m_start, None))
+            cursor = m_end
             continue
         if m_start > cursor:
             found = findall(text, cursor, m_start)

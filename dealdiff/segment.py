@@ -275,6 +275,23 @@ class Segmenter:
         self._layout()
         return list(self._furniture)
 
+    def furniture_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans of page furniture that overlap ``text[start:end]``.
+
+        >>> seg = Segmenter("Acme shall pay the\\n\\n12\\n\\nfee to Beta.")
+        >>> seg.furniture_in(*seg.sentence_at(0))
+        [(20, 22)]
+        """
+        self._layout()
+        k = max(0, bisect.bisect_right(self._furniture_starts, start) - 1)
+        out = []
+        for f_start, f_end in self._furniture[k:]:
+            if f_start >= end:
+                break
+            if f_end > start:
+                out.append((f_start, f_end))
+        return out
+
     def masked(self, start: int, end: int) -> str:
         """Return ``text[start:end]`` with furniture replaced by spaces (same length).
 

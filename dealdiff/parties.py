@@ -156,6 +156,12 @@ def _clean_name(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip(" ,")
 
 
+def _has_company_form(name: str) -> bool:
+    """Whether ``name`` holds a company form and more: "(Shanghai) LTD." is a suffix cut
+    off from its name, or no name at all."""
+    return bool(_ENTITY.search(name)) and bool(_ENTITY.sub("", name).strip(" .,()"))
+
+
 def _name_word(word: str) -> bool:
     return bool(
         word in _CONNECTORS or _NAME_WORD.match(word) or _ENTITY.fullmatch(word.rstrip("."))
@@ -199,18 +205,16 @@ def _acceptable(name: str, alias: str, introduced: bool) -> bool:
     """Whether ``name``, defined as ``alias``, names a party.
 
     A name with a company form after its first word is one. A name without ("Fordham
-    Motor Media") counts only
-    where the parties sentence introduces it ("between X", "and X"), with no figures (an
-    address is none), and with a role for its short name ("Licensee") or a short name
-    taken from it.
+    Motor Media") counts only where the parties sentence introduces it ("between X", "and
+    X"), with no figures (an address is none), and with a role for its short name
+    ("Licensee") or a short name taken from it.
     """
     if not name or _NOT_PARTY.match(name) or not _name_like(name):
         return False
     if _NOT_A_NAME.search(name):
         return False
     if _ENTITY.search(name, 1):
-        # "(Shanghai) LTD.": a suffix cut off from its name, or no name at all
-        return bool(_ENTITY.sub("", name).strip(" .,"))
+        return _has_company_form(name)
     return (
         introduced
         and name[0].isupper()
@@ -226,7 +230,7 @@ def _starts(before: str, after_between: bool) -> list[tuple[int, bool]]:
     "by", "with" or "to", then anywhere else."""
     ranked: list[tuple[int, int, bool]] = []
     for m in _NAME_STARTS.finditer(before):
-        prior = before[: m.start()].split()
+        prior = before[: m.start()].rsplit(None, 1)  # the last word only, from the right
         word = prior[-1].lower().strip(",:") if prior else ""
         if not prior:
             rank, introduced = (0, True) if after_between else (3, False)
@@ -296,7 +300,7 @@ def _marked(head: str, index: LineIndex, offset: int = 0) -> dict[str, Party]:
         # LTD., an Ontario corporation": the name follows the last "between" or "among".
         parts = _BETWEEN.split(before)
         before = _AFFILIATES.sub("", parts[-1])
-        alias = re.sub(r"\s+", " ", m.group("alias")).strip()
+        alias = _clean_name(m.group("alias"))
         if not alias or _NOT_PARTY.match(alias) or alias.lower() in found:
             continue
         in_sentence = _in_parties_sentence(head, m.start())
@@ -316,7 +320,7 @@ def _marked(head: str, index: LineIndex, offset: int = 0) -> dict[str, Party]:
         aliases = [alias]
         second = m.groupdict().get("alias2")
         if second:
-            aliases.append(re.sub(r"\s+", " ", second).strip())
+            aliases.append(_clean_name(second))
         found[alias.lower()] = Party(
             name=name,
             aliases=tuple(aliases),
@@ -354,8 +358,8 @@ def _lettered(head: str, index: LineIndex) -> list[Party]:
         raw = m.group("name")
         end = _LETTER_NAME_END.search(raw)
         name = _clean_name(raw[: end.start()] if end else raw).rstrip(",;")
-        if _ENTITY.search(name) and _ENTITY.sub("", name).strip(" .,()"):
-            alias = re.sub(r"\s+", " ", m.group("alias"))
+        if _has_company_form(name):
+            alias = _clean_name(m.group("alias"))
             out.append(Party(name=name, aliases=(alias,), span=index.span(m.start(), m.end())))
     return out
 

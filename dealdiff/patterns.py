@@ -208,16 +208,12 @@ def encode_span(
     for m_start, m_end, m_classes in sorted(merged):
         if m_start < cursor or m_end > end:
             continue
+        if m_start > cursor:
+            raws.extend(findall(text, cursor, m_start))
+            segments.append((cursor, m_start, None))
         if not m_classes:  # a range to leave out, such as a page footer inside a sentence
-            if m_start > cursor:
-                raws.extend(findall(text, cursor, m_start))
-                segments.append((cursor, m_start, None))
             cursor = m_end
             continue
-        if m_start > cursor:
-            found = findall(text, cursor, m_start)
-            raws.extend(found)
-            segments.append((cursor, m_start, None))
         word = _MERGED_SPACE.sub("_", text[m_start:m_end].lower().replace("#", ""))
         merged_at.append((len(raws), m_start))
         raws.append("")  # a placeholder (no token is empty): merged tokens are encoded below

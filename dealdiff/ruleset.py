@@ -289,8 +289,7 @@ class _Loader:
     def compile(
         self, origin: str, raw: str, rid: str, source: str, known: frozenset[str]
     ) -> Pattern:
-        if self.compiled is None or self.compiled.known != known:
-            self.compiled = CompiledPatterns(known, self.macros)
+        assert self.compiled is not None and self.compiled.known == known  # made by build()
         try:
             return self.compiled.compile(source)
         except PatternError as exc:
@@ -301,6 +300,7 @@ class _Loader:
         known = frozenset(BUILTIN_CLASSES | {c for cs in self.words.values() for c in cs}) | {
             c for _, c in self.prefixes
         }
+        self.compiled = CompiledPatterns(known, self.macros)
         types: dict[TermType, TypeRules] = {}
         all_cues: list[tuple[str, TermType]] = []
         for ttype in TermType:
@@ -358,8 +358,7 @@ class _Loader:
                 fields=fields,
             )
         skips = tuple(self.veto(rid, entry, known) for rid, entry in self.skips.items())
-        if self.compiled is not None:
-            self.compiled.save()
+        self.compiled.save()
         return RuleSet(
             words={w: tuple(cs) for w, cs in self.words.items()},
             prefixes=tuple(self.prefixes),

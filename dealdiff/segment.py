@@ -299,15 +299,9 @@ class Segmenter:
         >>> seg.masked(*seg.sentence_at(0))
         'Acme shall pay the\\n\\n  \\n\\nfee to Beta.'
         """
-        self._layout()
         parts: list[str] = []
         position = start
-        k = max(0, bisect.bisect_right(self._furniture_starts, start) - 1)
-        for f_start, f_end in self._furniture[k:]:
-            if f_start >= end:
-                break
-            if f_end <= position:
-                continue
+        for f_start, f_end in self.furniture_in(start, end):
             parts.append(self._text[position : max(position, f_start)])
             parts.append(_NOT_SPACE.sub(" ", self._text[max(position, f_start) : min(f_end, end)]))
             position = min(f_end, end)

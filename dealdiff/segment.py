@@ -26,6 +26,8 @@ How the text is cut, in order:
    ``(a)``, ``a.``, ``iv)``, ``Section 3.``, ``ARTICLE IV``, ``Exhibit A``) starts a new unit; a
    heading line (a number with only a title, or a short line in capitals or Title Case standing
    between finished sentences) is a unit of its own. Single newlines are otherwise plain spaces.
+   A bullet (``•``, ``●``, ``▪``, ``■``, ``◦``) after whitespace opens a new piece of the unit,
+   whether it starts a line or is run into one ("... of funds ●It is understood ...").
 4. **Sentence ends** inside a unit: ``.``, ``?`` or ``!`` (with closing quotes or brackets), then
    whitespace, then an upper-case letter, digit, quote or bracket. Semicolons never end a
    sentence. A ``.`` does not end one after a legal abbreviation (``Inc.``, ``U.S.``, ``No.``,
@@ -119,6 +121,9 @@ _PAGE_AFTER_FORM_FEED = re.compile("\f" + _PAGE_LINE_BODY)
 _PAGE_LINE = re.compile(r"[^\S\n]*(?:" + _PAGE_FURNITURE + r")[^\S\n]*\Z")
 _CONTENT_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")
 _SENTENCE_END = re.compile(r"[.?!]+[\"'”’)\]]*(?=\s)")
+# A bullet after whitespace opens a list item, on a line of its own or run into one line.
+_BULLETS = "•●▪■◦"
+_BULLET = re.compile(r"(?<=\s)[" + _BULLETS + r"](?=[^\S\n]?\S)")
 # A list label inside a line, after a full stop: "... in writing. b. The Buyer ...".
 _INLINE_LABEL = re.compile(r"(?:[a-z]{1,2}|[ivxlc]{2,6})[.)][^\S\n]+[A-Z\"“(]")
 _LABEL_TOKEN = re.compile(r"[a-z]{1,2}\)?|[ivxlc]{2,6}\)?")
@@ -191,6 +196,7 @@ class Segmenter:
 
     def __init__(self, text: str) -> None:
         self._text = text
+        self._has_bullets = any(b in text for b in _BULLETS)
         self._laid_out = False
         self._furniture: list[tuple[int, int]] = []
         self._furniture_starts: list[int] = []
@@ -553,23 +559,43 @@ class Segmenter:
             previous_own = own
 
         out: list[tuple[int, int]] = []
+        bullets = self._has_bullets and any(text.find(b, start, end) >= 0 for b in _BULLETS)
         for unit_start, unit_end, body, own in units:
             if own:
                 self._emit(unit_start, unit_end, out, joined)
                 continue
-            sentence_start = unit_start
-            for m in _SENTENCE_END.finditer(text, body, unit_end):
-                after = _skip(text, m.end(), unit_end)
-                if after >= unit_end or not self._opens_sentence(after):
-                    continue
-                if (joined and self._joined_gap_at(m.start())) or not self._ends_sentence(
-                    m, unit_start
-                ):
-                    continue
-                self._emit(sentence_start, m.end(), out, joined)
-                sentence_start = after
-            self._emit(sentence_start, unit_end, out, joined)
+            if bullets:
+                self._split_bullets(unit_start, unit_end, body, out, joined)
+                continue
+            self._split_sentences(unit_start, unit_end, body, out, joined)
         return out
+
+    def _split_bullets(
+        self, start: int, end: int, body: int, out: list[tuple[int, int]], joined: bool
+    ) -> None:
+        """Cut a unit at every bullet that opens an item, then each piece into sentences."""
+        for m in _BULLET.finditer(self._text, max(start + 1, body), end):
+            self._split_sentences(start, m.start(), body, out, joined)
+            start = body = m.start()
+        self._split_sentences(start, end, body, out, joined)
+
+    def _split_sentences(
+        self, unit_start: int, unit_end: int, body: int, out: list[tuple[int, int]], joined: bool
+    ) -> None:
+        """Append the sentences of a unit (see the module rules) to ``out``."""
+        text = self._text
+        sentence_start = unit_start
+        for m in _SENTENCE_END.finditer(text, body, unit_end):
+            after = _skip(text, m.end(), unit_end)
+            if after >= unit_end or not self._opens_sentence(after):
+                continue
+            if (joined and self._joined_gap_at(m.start())) or not self._ends_sentence(
+                m, unit_start
+            ):
+                continue
+            self._emit(sentence_start, m.end(), out, joined)
+            sentence_start = after
+        self._emit(sentence_start, unit_end, out, joined)
 
     def _lines(self, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
         """Stripped content lines of a region, skipping the insides of joined page breaks, and

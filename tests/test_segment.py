@@ -154,6 +154,17 @@ def sentence_texts(text: str) -> list[str]:
         ("lower case. then more.", ["lower case. then more."]),
         ("Filed with us. b. The Maker agrees.", ["Filed with us.", "b. The Maker agrees."]),
         ("Pay on time. iv) Then ship.", ["Pay on time.", "iv) Then ship."]),
+        # Bullets run into one line: each bullet opens an item, with or without a full stop.
+        (
+            "Items: \u25cfPay the fee monthly \u25cf Ship the goods. \u2022Report yearly",
+            [
+                "Items:",
+                "\u25cfPay the fee monthly",
+                "\u25cf Ship the goods.",
+                "\u2022Report yearly",
+            ],
+        ),
+        ("A bullet\u2022inside a word stays.", ["A bullet\u2022inside a word stays."]),
     ],
 )
 def test_sentence_ends(text: str, expected: list[str]) -> None:

@@ -25,7 +25,7 @@ LATE_PREAMBLE_CHARS = 25000
 _QUOTE = "[\"“”'‘’]"
 # Company forms that end a party's name.
 _FORMS = (
-    r"Inc|Incorporated|Corp|Corporation|Company|Co|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|"
+    r"Inc|Incorporated|Corp|Corporation|Company|Co|LLC|L\.L\.C|Ltd|Limited|LP|L\.P|LLP|PBC|"
     r"PLC|plc|GmbH|AG|S\.A|SA|N\.V|B\.V|S\.p\.A|Pty|Trust|University|Bank|Partners|Holdings|"
     # European and Asian company forms: Danish "A/S", Swedish "AB", Italian "S.r.l.", ...
     r"A/S|ApS|AB|ASA|Oy|Oyj|S\.r\.l|Srl|SRL|SARL|SAS|S\.L|KK|K\.K|KG|BV|NV|SpA|Pte|"

@@ -17,6 +17,11 @@ def _pairs(text: str) -> list[tuple[str, str]]:
 
 
 CASES = {
+    "public-benefit-corporation": (
+        'Parties: Westbrook Software Corporation ("Westbrook") and Ardent Labs Group PBC '
+        '("Ardent").',
+        [("Westbrook Software Corporation", "Westbrook"), ("Ardent Labs Group PBC", "Ardent")],
+    ),
     "address-before-a-long-marker": (
         "This Supply Agreement is made by and between Norrland Biotec GmbH, a German "
         "corporation having an address at Ringstrasse 4, 50667 Cologne, Germany (hereinafter "

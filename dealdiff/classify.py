@@ -134,6 +134,10 @@ class Classifier:
             for alias in (p.name, *p.aliases):
                 if alias:
                     self.party_keys[_party_key(alias)] = p.key
+        # Aliases written in lower case ("eGain" is not; "ebix.com" is) match in lower case too.
+        self.lower_aliases = {
+            _party_key(a) for p in parties for a in (p.name, *p.aliases) if a and a.islower()
+        }
         names = sorted(self.party_keys, key=len, reverse=True)
         # A run of spaces may break a name: filings pad their lines ("Network  Affiliate").
         self.party_re = (
@@ -238,6 +242,8 @@ class Classifier:
         if self.party_re is not None:
             taken = [(s, e) for s, e, _ in merged]
             for m in self.party_re.finditer(sentence):
+                if m.group().islower() and _party_key(m.group()) not in self.lower_aliases:
+                    continue  # "its exclusive distributor": a common noun, not "Distributor"
                 s, e = start + m.start(), start + m.end()
                 if not any(s < te and e > ts for ts, te in taken):
                     merged.append((s, e, _PARTY))

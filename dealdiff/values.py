@@ -627,7 +627,9 @@ def _build_finder(*, guards: bool) -> re.Pattern[str]:
         f"(?:\\s+{t('AND_FRACTION')}(?:\\s+{t('SCALE_WORD')})?)?)"
     )
     figures = t("DECIMAL")
-    num = f"(?:{figures}(?:\\s*{t('SCALE_WORD')}|{t('SCALE_ABBR')})?|{wnum})"
+    # "$3bn", "USD 250 bn": a scale abbreviation after a space only when it cannot be a word.
+    spaced_abbr = r"[^\S\n]+(?:bn|mn|mm)\b"
+    num = f"(?:{figures}(?:\\s*{t('SCALE_WORD')}|{t('SCALE_ABBR')}|{spaced_abbr})?|{wnum})"
     lpar, rpar = r"\s*\(\s*", r"\s*\)"
 
     amount = f"(?:{t('REDACTED')}|{num})"

@@ -55,6 +55,8 @@ _LEAD_IN = re.compile(
     r"both|either|neither|such|this|that|these|those|all|any|and|or|but|as)\s+)+",
     re.I,
 )
+#: Lower-case words that do name a party: the "you" and "we" of franchise agreements.
+_PRONOUN_AGENTS = frozenset({"you", "we", "us"})
 #: Words that name no one who can act, on their own ("it", "Section", "Sales")...
 _NOT_AGENT = re.compile(
     r"^(?:section|article|schedule|exhibit|annex|appendix|term|amounts?|sales|revenues?|"
@@ -462,6 +464,8 @@ class Classifier:
                 return {role: self.party_keys[_party_key(tidy)]}
             if not tidy or _NOT_AGENT.match(tidy) or _THING_HEAD.search(tidy):
                 return None
+            if tidy.islower() and tidy not in _PRONOUN_AGENTS:
+                return None  # "the partner", "distributor": a common noun that names no party
         if role == "subject" and tidy:
             # A subject that names a defined term is that term, however it is worded:
             # "each New Model developed by OpenAI" and "every New Model" are "New Model".

@@ -62,3 +62,16 @@ _GRANT = (
 def test_a_territory_is_a_place(definition: str, place: str, territory: tuple[str, ...]) -> None:
     (term,) = dealdiff.parse_text(_GRANT.format(definition=definition, place=place)).terms
     assert term.territory == territory  # type: ignore[attr-defined]
+
+
+def test_a_common_noun_names_no_party() -> None:
+    # "partner" in lower case is a common noun here, not a party: no holder rather than a
+    # wrong one.
+    text = (
+        'This Partnership Agreement is made between Microsoft Corporation ("Microsoft") and '
+        'OpenAI Group PBC ("OpenAI").\n\n7. Microsoft will continue to be OpenAI\'s frontier '
+        "model partner and will have exclusive IP rights until AGI.\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert str(term.type) == "exclusivity"
+    assert term.holder is None  # type: ignore[attr-defined]

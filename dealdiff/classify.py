@@ -472,6 +472,8 @@ class Classifier:
             defined = self.defined_in(tidy)
             if defined:
                 return {role: defined}
+        if role == "unit":  # "GPU hours" and "GPU-hours" count the same thing
+            tidy = "-".join(tidy.split())
         return {role: tidy} if tidy else None
 
     def names_no_subject(self, tokens: Sequence[Token], raw: str) -> bool:

@@ -291,6 +291,27 @@ def _references(
     return out
 
 
+def _said_again(left: Sequence[int], terms: Sequence[Term], ties: Sequence[str]) -> set[int]:
+    """The indexes in ``left`` (unpaired terms) of terms that another sentence of the same
+    clause already states with the same fields: "Northwind shall be a non-exclusive
+    provider. Lumen may procure such services from any other provider." is one term."""
+    unpaired = set(left)
+    seen = {
+        (t.type, tie, t.section)
+        for k, (t, tie) in enumerate(zip(terms, ties, strict=True))
+        if k not in unpaired and t.section is not None
+    }
+    out: set[int] = set()
+    for i in sorted(left, key=lambda k: _position(terms[k])):
+        key = (terms[i].type, ties[i], terms[i].section)
+        if terms[i].section is None:
+            continue
+        if key in seen:
+            out.add(i)
+        seen.add(key)
+    return out
+
+
 def _text_words(term: Term) -> set[str]:
     return _words(normalise_text(term.text)) if term.text else set()
 
@@ -308,7 +329,7 @@ def pair_terms(
     equally alike candidates, the clauses that read most alike pair first. A term stated
     in several clauses is paired clause by clause; a left-over clause that only refers to a
     fuller term ("the revenue share payable under Section 3.1") is neither added nor
-    removed.
+    removed, nor is a term that another sentence of its clause states with the same fields.
     The result does not depend on the order of the terms, and swapping ``old`` and ``new``
     swaps the result.
     """
@@ -376,8 +397,8 @@ def _pairing(
     news = list(zip(new_terms, new_canon, strict=True))
     left_old = [i for i in range(len(olds)) if i not in used_old]
     left_new = [j for j in range(len(news)) if j not in used_new]
-    quiet_old = _references(left_old, olds, news)
-    quiet_new = _references(left_new, news, olds)
+    quiet_old = _references(left_old, olds, news) | _said_again(left_old, old_terms, old_ties)
+    quiet_new = _references(left_new, news, olds) | _said_again(left_new, new_terms, new_ties)
     old_stated = {(t.type, tie) for t, tie in zip(old_terms, old_ties, strict=True)}
     new_stated = {(t.type, tie) for t, tie in zip(new_terms, new_ties, strict=True)}
     removed = [

@@ -305,6 +305,26 @@ def test_a_restatement_that_comes_or_goes_is_an_info_change() -> None:
     assert (gone.restated, gone.severity) == (False, Severity.MAJOR)
 
 
+def test_a_term_said_twice_in_one_clause_is_one_term() -> None:
+    # "Northwind shall be a non-exclusive provider. Lumen may procure such services from
+    # any other provider." says one thing twice: one change, not a change and an addition.
+    exclusive = Exclusivity(status="exclusive")
+    open_ = Exclusivity(status="non_exclusive")
+    old = agreement(at(exclusive, 100, "3.1"))
+    new = agreement(at(open_, 100, "3.1"), at(open_, 180, "3.1"))
+    (change,) = diff(old, new).changes
+    assert (change.kind, change.field) == (ChangeKind.CHANGED, "status")
+    (back,) = diff(new, old).changes
+    assert (back.kind, back.field) == (ChangeKind.CHANGED, "status")
+    # Said once or twice in the same clause, it is the same term: no change.
+    assert diff(agreement(at(open_, 100, "3.1")), new).changes == ()
+    assert diff(new, agreement(at(open_, 100, "3.1"))).changes == ()
+    # Said again in another clause, it is a restatement that came.
+    elsewhere = agreement(at(open_, 100, "3.1"), at(open_, 900, "9"))
+    (again,) = diff(agreement(at(open_, 100, "3.1")), elsewhere).changes
+    assert (again.kind, again.restated) == (ChangeKind.ADDED, True)
+
+
 _TWO_LICENCES = (
     'This Licence Agreement is made between Harlow Labs Inc. ("Harlow") and Quill Pharma Ltd'
     ' ("Quill").\n\n2.1 Harlow hereby grants to Quill an {first} license under the Harlow'

@@ -75,3 +75,33 @@ def test_a_common_noun_names_no_party() -> None:
     (term,) = dealdiff.parse_text(text).terms
     assert str(term.type) == "exclusivity"
     assert term.holder is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "condition", "end"),
+    [
+        (
+            "Helion shall continue to pay Arcadia twenty percent (20%) of Net Revenue until an"
+            " independent expert panel verifies that AGI has been achieved.",
+            "independent expert panel verifies that AGI has been achieved",
+            None,
+        ),
+        (
+            "Helion shall continue to pay Arcadia the revenue share under Section 5 until"
+            " December 31, 2030.",
+            None,
+            "2030-12-31",
+        ),
+    ],
+)
+def test_a_revenue_share_that_continues_until_an_event_keeps_it(
+    sentence: str, condition: str | None, end: str | None
+) -> None:
+    text = (
+        'This Agreement is made between Helion Intelligence, Inc. ("Helion") and Arcadia Cloud'
+        f' Services LLC ("Arcadia").\n\n3.1 {sentence}\n'
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert (str(term.status), term.payee) == ("active", "Arcadia")  # type: ignore[attr-defined]
+    assert term.condition == condition  # type: ignore[attr-defined]
+    assert (term.end.isoformat() if term.end else None) == end  # type: ignore[attr-defined]

@@ -93,14 +93,26 @@ _THE = re.compile(r"^the\s+", re.I)
 
 
 @functools.cache
-def _places() -> frozenset[str]:
-    """Names of countries, regions, states and provinces (``rules/places.toml``), lower-cased."""
-    names = tomllib.loads(package_text("places.toml"))["places"]["names"]
-    return frozenset(name.lower() for name in names)
+def _places() -> dict[str, str | None]:
+    """Names of countries, regions, states and provinces (``rules/places.toml``), lower-cased,
+    each with the name a territory gives it when it has another ("usa": "United States")."""
+    table = tomllib.loads(package_text("places.toml"))["places"]
+    same = {_place_key(name): canonical for name, canonical in table.get("same", {}).items()}
+    return {_place_key(name): same.get(_place_key(name)) for name in table["names"]}
+
+
+def _place_key(phrase: str) -> str:
+    """Lower case, without a leading "the" or a closing full stop ("the U.S." is "u.s")."""
+    return _THE.sub("", " ".join(phrase.split())).lower().rstrip(".")
 
 
 def _is_place(phrase: str) -> bool:
-    return _THE.sub("", " ".join(phrase.split())).lower() in _places()
+    return _place_key(phrase) in _places()
+
+
+def _place_name(phrase: str) -> str:
+    """The name a territory gives a place: "the USA" is "United States"."""
+    return _places().get(_place_key(phrase)) or phrase
 
 
 @attrs.frozen
@@ -440,7 +452,7 @@ class Classifier:
             parts = [_tidy(p) for p in _SPLIT_TERRITORY.split(raw)]
             # "in the Field", "in Exhibit A": a capitalised phrase is a place only when it
             # names one; the places of a defined territory are kept, its prose is not.
-            places = tuple(dict.fromkeys(p for p in parts if p and _is_place(p)))
+            places = tuple(dict.fromkeys(_place_name(p) for p in parts if p and _is_place(p)))
             if places:
                 return {role: places}
             if _TERRITORY_WORD.search(place):  # "the Territory", defined elsewhere or not

@@ -105,3 +105,25 @@ def test_a_revenue_share_that_continues_until_an_event_keeps_it(
     assert (str(term.status), term.payee) == ("active", "Arcadia")  # type: ignore[attr-defined]
     assert term.condition == condition  # type: ignore[attr-defined]
     assert (term.end.isoformat() if term.end else None) == end  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("place", "territory"),
+    [
+        ("the United States of America and Canada", ("United States", "Canada")),
+        ("Canada and the USA", ("Canada", "United States")),
+        ("the U.K. and the Kingdom of Saudi Arabia", ("United Kingdom", "Saudi Arabia")),
+        ("the District of Columbia", ("District of Columbia",)),
+        ("Viet Nam", ("Vietnam",)),
+    ],
+)
+def test_a_territory_names_each_place_once_however_it_is_written(
+    place: str, territory: tuple[str, ...]
+) -> None:
+    text = (
+        'This Reseller Agreement is made between Quorra Software Ltd. ("Quorra") and Pinecrest'
+        ' Systems, Inc. ("Pinecrest").\n\n1. Quorra appoints Pinecrest as its exclusive reseller'
+        f" of the Quorra Platform in {place}.\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert term.territory == territory  # type: ignore[attr-defined]

@@ -127,3 +127,13 @@ def test_a_territory_names_each_place_once_however_it_is_written(
     )
     (term,) = dealdiff.parse_text(text).terms
     assert term.territory == territory  # type: ignore[attr-defined]
+
+
+def test_a_participle_after_the_subject_is_not_part_of_it() -> None:
+    text = (
+        'This Reseller Agreement is made between Quorra Software Ltd. ("Quorra") and Pinecrest'
+        ' Systems, Inc. ("Pinecrest").\n\n1. Pinecrest will have a right of first offer to'
+        " resell any new product developed by Quorra during the term.\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert (term.kind, term.subject) == ("rofo", "new product")  # type: ignore[attr-defined]

@@ -438,6 +438,24 @@ def test_summary_sentences() -> None:
     ]
 
 
+def test_a_revenue_share_on_another_base_is_a_major_change() -> None:
+    # 35% of Net Revenue and 35% of Gross Revenue are different amounts of money.
+    old = agreement(RevenueShare(payer="Pinecrest", payee="Quorra", rate=35, base="Net Revenue"))
+    new = agreement(
+        RevenueShare(payer="Pinecrest", payee="Quorra", rate=35, base="Gross Revenue")
+    )
+    (change,) = diff(old, new).changes
+    assert (change.field, change.rule, change.severity) == (
+        "base",
+        "revenue-share-base-changed",
+        Severity.MAJOR,
+    )
+    assert change.summary == (
+        "Revenue share base changed: revenue_share (Pinecrest → Quorra; Net Revenue) is now"
+        " computed on Gross Revenue (was Net Revenue)."
+    )
+
+
 def test_fingerprint_is_stable_across_rewording_and_renumbering() -> None:
     a = RevenueShare(payer="A", payee="B", rate=20, base="Net Sales")
     b = attrs.evolve(a, rate=Decimal("12.5"))

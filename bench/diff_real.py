@@ -15,7 +15,8 @@ and diffs each against the original:
   by 3 (a rate change), the first dollar amount of a commitment with an amount made larger
   (an amount change), and the whole evidence of a positive term deleted (expected: the term
   removed, as a term or, when another clause still states it, as a restatement; it stays
-  unreported when a fuller term of the same type remains, as a mere reference would).
+  unreported when a fuller term of the same type remains, as a mere reference would, or
+  when another sentence of the same clause states it with the same fields).
 
 Prints, per edit, how many were reported as the expected field change, as a term added or
 removed instead, or not at all; and for no-op edits, on how many contracts anything was

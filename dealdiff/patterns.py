@@ -431,6 +431,10 @@ def _regex(expression: str) -> re.Pattern[str]:
     return re.compile(expression)
 
 
+#: How many any-of sets an alternation may need at most (each is one set test per sentence).
+_MAX_NEEDS = 24
+
+
 def _needs(
     node: lark.Tree[lark.Token] | lark.Token, macros: Mapping[str, str], seen: tuple[str, ...]
 ) -> list[frozenset[str]]:
@@ -441,10 +445,20 @@ def _needs(
         return [need for k in kids for need in _needs(k, macros, seen)]
     if kind == "alt":
         branches = [_needs(k, macros, seen) for k in kids]
-        if all(branches):
-            # Any match satisfies some branch, hence that branch's first need.
-            return [frozenset().union(*(b[0] for b in branches))]
-        return []
+        if not all(branches):
+            return []
+        # Any match meets every need of some branch, so it meets each set that takes one need
+        # from every branch: (a b) | (c d) needs {a, c}, {a, d}, {b, c} and {b, d}. Branches
+        # with many needs contribute their first few, so that the sets stay few.
+        for first in (max(map(len, branches)), 3, 2, 1):
+            sets = {frozenset()}
+            for needs in branches:
+                sets = {have | need for have in sets for need in needs[:first]}
+            if len(sets) <= _MAX_NEEDS or first == 1:
+                break
+        # A set that holds another is met whenever that one is: keep the smallest.
+        kept = [need for need in sets if not any(other < need for other in sets)]
+        return sorted(kept, key=lambda need: (len(need), sorted(need)))
     if kind == "capture":
         return _needs(kids[1], macros, seen)
     if kind == "quantified":

@@ -115,3 +115,33 @@ def test_a_split_of_a_hundred_is_a_ratio(word: str, ratio: bool) -> None:
     (token,) = [t for t in tokenize(text, 0, len(text), classes) if t.word == word]
     assert ("RATIO" in token.classes) is ratio
     assert "NUM" in token.classes
+
+
+def test_an_alternation_needs_a_word_of_each_branch() -> None:
+    # Any match of ("shall" "exclusive") | ("appoints" "distributor") holds one word of each
+    # branch, whichever branch it is: a sentence without "shall" or "appoints" is not tried.
+    needs = compile_pattern('("shall" "exclusive") | ("appoints" "distributor")', KNOWN).needs
+    assert set(needs) == {
+        frozenset({"shall", "appoints"}),
+        frozenset({"shall", "distributor"}),
+        frozenset({"exclusive", "appoints"}),
+        frozenset({"exclusive", "distributor"}),
+    }
+
+
+_WORDS = ["shall", "not", "exclusive", "appoints", "distributor", "the", "a", "Acme", ","]
+_PATTERNS = [
+    '("shall" "exclusive") | ("appoints" ~2 "distributor")',
+    '(MODAL ~2 (NEG | EXCL)) | (GRANT ~3 (ROLE | ("the" EXCL))) | ("a" CAP)',
+    '((shall | appoints) ~1 not) | (exclusive distributor) | (NEG ~4 (a | the) ~1 ROLE)',
+    '("a" | "the") ((EXCL ROLE) | (NEG ~1 GRANT))',
+]
+
+
+@given(st.sampled_from(_PATTERNS), st.lists(st.sampled_from(_WORDS), max_size=14).map(" ".join))
+def test_what_a_pattern_needs_never_hides_a_match(pattern: str, text: str) -> None:
+    compiled = compile_pattern(pattern, KNOWN)
+    encoded = encode(tokenize(text, 0, len(text), classes))
+    assert compiled.needs
+    found = compiled.regex.search(encoded.string) is not None
+    assert (compiled.search(encoded) is not None) == found

@@ -293,23 +293,31 @@ def _references(
 
 def _said_again(left: Sequence[int], terms: Sequence[Term], ties: Sequence[str]) -> set[int]:
     """The indexes in ``left`` (unpaired terms) of terms that another sentence of the same
-    clause already states with the same fields: "Northwind shall be a non-exclusive
+    clause (or line, without sections) already states with the same fields: "Northwind shall be a non-exclusive
     provider. Lumen may procure such services from any other provider." is one term."""
     unpaired = set(left)
     seen = {
-        (t.type, tie, t.section)
+        (t.type, tie, _clause(t))
         for k, (t, tie) in enumerate(zip(terms, ties, strict=True))
-        if k not in unpaired and t.section is not None
+        if k not in unpaired and _clause(t) is not None
     }
     out: set[int] = set()
     for i in sorted(left, key=lambda k: _position(terms[k])):
-        key = (terms[i].type, ties[i], terms[i].section)
-        if terms[i].section is None:
+        key = (terms[i].type, ties[i], _clause(terms[i]))
+        if key[2] is None:
             continue
         if key in seen:
             out.add(i)
         seen.add(key)
     return out
+
+
+def _clause(term: Term) -> str | None:
+    """The clause a term is stated in: its section, or in a text without numbered sections
+    (a term sheet of bullets) the line its sentence starts on."""
+    if term.section is not None:
+        return term.section
+    return None if term.span is None else f"line {term.span.line}"
 
 
 def _text_words(term: Term) -> set[str]:
@@ -436,12 +444,10 @@ def _changed_fields(old: Term, new: Term) -> list[str]:
     changed = [name for name in order if name in names]
     if "status" in changed and old.negative != new.negative:
         # A right that starts or stops takes its values with it: "active 20% -> ceased" is
-        # one change on status, not a status change plus a rate that disappeared.
-        changed = [
-            name
-            for name in changed
-            if name == "status" or (a.get(name) is not None and b.get(name) is not None)
-        ]
+        # one change on status, not a status change plus a rate that disappeared, and a
+        # right of first refusal "hereby terminated" is revoked, whatever words now name
+        # what it was over.
+        changed = ["status"]
     # A party a clause does not name is unknown, not another party: "priority access for
     # Microsoft" after "OpenAI grants Microsoft priority access" is the same right.
     return [

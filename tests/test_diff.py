@@ -305,6 +305,22 @@ def test_a_restatement_that_comes_or_goes_is_an_info_change() -> None:
     assert (gone.restated, gone.severity) == (False, Severity.MAJOR)
 
 
+def test_a_right_that_ends_takes_its_values_with_it() -> None:
+    # "a right of first refusal on any compute capacity Parallax seeks" against "Nimbus no
+    # longer has a right of first refusal on Parallax's compute": the right was revoked; how
+    # the new clause names its subject is no second change.
+    old = agreement(
+        PriorityAccess(status="granted", kind="rofr", holder="Nimbus", subject="compute capacity")
+    )
+    new = agreement(
+        PriorityAccess(status="revoked", kind="rofr", holder="Nimbus", subject="compute")
+    )
+    (change,) = diff(old, new).changes
+    assert (change.field, change.old.value, change.new.value) == ("status", "granted", "revoked")
+    (back,) = diff(new, old).changes
+    assert back.field == "status"
+
+
 def test_a_term_said_twice_in_one_clause_is_one_term() -> None:
     # "Northwind shall be a non-exclusive provider. Lumen may procure such services from
     # any other provider." says one thing twice: one change, not a change and an addition.
@@ -319,6 +335,11 @@ def test_a_term_said_twice_in_one_clause_is_one_term() -> None:
     # Said once or twice in the same clause, it is the same term: no change.
     assert diff(agreement(at(open_, 100, "3.1")), new).changes == ()
     assert diff(new, agreement(at(open_, 100, "3.1"))).changes == ()
+    # Without numbered sections, the clause is the line: two sentences of one bullet.
+    second = attrs.evolve(open_, span=Span(start=140, end=150, line=101))
+    bullet = agreement(at(open_, 100), second)
+    (flip,) = diff(agreement(at(exclusive, 100)), bullet).changes
+    assert (flip.kind, flip.field) == (ChangeKind.CHANGED, "status")
     # Said again in another clause, it is a restatement that came.
     elsewhere = agreement(at(open_, 100, "3.1"), at(open_, 900, "9"))
     (again,) = diff(agreement(at(open_, 100, "3.1")), elsewhere).changes

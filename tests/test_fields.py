@@ -137,3 +137,29 @@ def test_a_participle_after_the_subject_is_not_part_of_it() -> None:
     )
     (term,) = dealdiff.parse_text(text).terms
     assert (term.kind, term.subject) == ("rofo", "new product")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role", "value"),
+    [
+        (
+            "Customer has contracted to purchase an incremental $250 billion of Supplier's"
+            " Azure services.",
+            "provider",
+            "Supplier",
+        ),
+        (
+            "Supplier's appointment as exclusive provider is hereby converted to a"
+            " non-exclusive appointment.",
+            "holder",
+            "Supplier",
+        ),
+    ],
+)
+def test_a_possessive_names_the_party(sentence: str, role: str, value: str) -> None:
+    text = (
+        'This Agreement is made between Alder Co. ("Supplier") and Birch Inc. ("Customer").'
+        f"\n\n4.1 {sentence}\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert getattr(term, role) == value

@@ -93,12 +93,13 @@ _THE = re.compile(r"^the\s+", re.I)
 
 
 @functools.cache
-def _places() -> dict[str, str | None]:
+def _places() -> dict[str, str]:
     """Names of countries, regions, states and provinces (``rules/places.toml``), lower-cased,
-    each with the name a territory gives it when it has another ("usa": "United States")."""
+    each with the name a territory gives it: as listed ("CANADA" is "Canada"), or the other
+    name of the same place ("usa": "United States")."""
     table = tomllib.loads(package_text("places.toml"))["places"]
     same = {_place_key(name): canonical for name, canonical in table.get("same", {}).items()}
-    return {_place_key(name): same.get(_place_key(name)) for name in table["names"]}
+    return {_place_key(name): same.get(_place_key(name), name) for name in table["names"]}
 
 
 def _place_key(phrase: str) -> str:
@@ -112,7 +113,7 @@ def _is_place(phrase: str) -> bool:
 
 def _place_name(phrase: str) -> str:
     """The name a territory gives a place: "the USA" is "United States"."""
-    return _places().get(_place_key(phrase)) or phrase
+    return _places().get(_place_key(phrase), phrase)
 
 
 @attrs.frozen
@@ -525,6 +526,8 @@ _NO_THING = re.compile(
 _NOT_SUBJECT_CLASSES = frozenset({"PERIOD", "DATE", "MONEY", "PERCENT", "PARTY"})
 
 _HEADING_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
+#: The verbs that make words in capitals a clause, not a heading.
+_CAPS_CLAUSE = re.compile(r"\b(?:SHALL|WILL|MUST|AGREES?|HEREBY|GRANTS|APPOINTS)\b")
 _SMALL_WORDS = frozenset(
     {"and", "or", "of", "the", "to", "for", "in", "on", "a", "an", "by", "with"}
 )
@@ -534,9 +537,11 @@ _SAME_LINE_SPACE = re.compile(r"[^\S\n]*")
 
 
 def _is_heading(sentence: str) -> bool:
-    """No lower-case letter, or a few title-case words: "3. Revenue Share." is a heading."""
+    """A few words in capitals or title case: "3. REVENUE SHARE." and "3. Revenue Share." are
+    headings; a clause written all in capitals ("LICENSEE SHALL PAY TO LICENSOR A ROYALTY OF
+    FIVE PERCENT (5%) OF NET SALES.") is not."""
     if not any(ch.islower() for ch in sentence):
-        return True
+        return _CAPS_CLAUSE.search(sentence) is None
     words = _HEADING_WORD.findall(sentence)
     return len(words) <= 8 and all(w[0].isupper() or w in _SMALL_WORDS for w in words)
 

@@ -293,8 +293,9 @@ def _references(
 
 def _said_again(left: Sequence[int], terms: Sequence[Term], ties: Sequence[str]) -> set[int]:
     """The indexes in ``left`` (unpaired terms) of terms that another sentence of the same
-    clause (or line, without sections) already states with the same fields: "Northwind shall be a non-exclusive
-    provider. Lumen may procure such services from any other provider." is one term."""
+    clause (or line, without sections) already states with the same fields: "Northwind
+    shall be a non-exclusive provider. Lumen may procure such services from any other
+    provider." is one term."""
     unpaired = set(left)
     seen = {
         (t.type, tie, _clause(t))

@@ -451,7 +451,7 @@ def _needs(
         # from every branch: (a b) | (c d) needs {a, c}, {a, d}, {b, c} and {b, d}. Branches
         # with many needs contribute their first few, so that the sets stay few.
         for first in (max(map(len, branches)), 3, 2, 1):
-            sets = {frozenset()}
+            sets: set[frozenset[str]] = {frozenset()}
             for needs in branches:
                 sets = {have | need for have in sets for need in needs[:first]}
             if len(sets) <= _MAX_NEEDS or first == 1:

@@ -462,9 +462,7 @@ def test_summary_sentences() -> None:
 def test_a_revenue_share_on_another_base_is_a_major_change() -> None:
     # 35% of Net Revenue and 35% of Gross Revenue are different amounts of money.
     old = agreement(RevenueShare(payer="Pinecrest", payee="Quorra", rate=35, base="Net Revenue"))
-    new = agreement(
-        RevenueShare(payer="Pinecrest", payee="Quorra", rate=35, base="Gross Revenue")
-    )
+    new = agreement(RevenueShare(payer="Pinecrest", payee="Quorra", rate=35, base="Gross Revenue"))
     (change,) = diff(old, new).changes
     assert (change.field, change.rule, change.severity) == (
         "base",

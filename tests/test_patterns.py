@@ -133,7 +133,7 @@ _WORDS = ["shall", "not", "exclusive", "appoints", "distributor", "the", "a", "A
 _PATTERNS = [
     '("shall" "exclusive") | ("appoints" ~2 "distributor")',
     '(MODAL ~2 (NEG | EXCL)) | (GRANT ~3 (ROLE | ("the" EXCL))) | ("a" CAP)',
-    '((shall | appoints) ~1 not) | (exclusive distributor) | (NEG ~4 (a | the) ~1 ROLE)',
+    "((shall | appoints) ~1 not) | (exclusive distributor) | (NEG ~4 (a | the) ~1 ROLE)",
     '("a" | "the") ((EXCL ROLE) | (NEG ~1 GRANT))',
 ]
 

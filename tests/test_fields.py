@@ -5,6 +5,18 @@ from __future__ import annotations
 import pytest
 
 import dealdiff
+from dealdiff.model import Term
+
+QUORRA = 'Quorra Software Ltd. ("Quorra") and Pinecrest Systems, Inc. ("Pinecrest")'
+HELION = 'Helion Intelligence, Inc. ("Helion") and Arcadia Cloud Services LLC ("Arcadia")'
+ALDER = 'Alder Co. ("Supplier") and Birch Inc. ("Customer")'
+
+
+def one_term(parties: str, clause: str) -> Term:
+    """The one term of an agreement between ``parties`` whose only clause is ``clause``."""
+    (term,) = dealdiff.parse_text(f"This Agreement is made between {parties}.\n\n{clause}\n").terms
+    return term
+
 
 OPTION = """\
 This Joint Venture Agreement is made between Harbor Metals Ltd. ("Harbor") and Quill Alloys \
@@ -97,11 +109,7 @@ def test_a_common_noun_names_no_party() -> None:
 def test_a_revenue_share_that_continues_until_an_event_keeps_it(
     sentence: str, condition: str | None, end: str | None
 ) -> None:
-    text = (
-        'This Agreement is made between Helion Intelligence, Inc. ("Helion") and Arcadia Cloud'
-        f' Services LLC ("Arcadia").\n\n3.1 {sentence}\n'
-    )
-    (term,) = dealdiff.parse_text(text).terms
+    term = one_term(HELION, f"3.1 {sentence}")
     assert (str(term.status), term.payee) == ("active", "Arcadia")  # type: ignore[attr-defined]
     assert term.condition == condition  # type: ignore[attr-defined]
     assert (term.end.isoformat() if term.end else None) == end  # type: ignore[attr-defined]
@@ -120,22 +128,16 @@ def test_a_revenue_share_that_continues_until_an_event_keeps_it(
 def test_a_territory_names_each_place_once_however_it_is_written(
     place: str, territory: tuple[str, ...]
 ) -> None:
-    text = (
-        'This Reseller Agreement is made between Quorra Software Ltd. ("Quorra") and Pinecrest'
-        ' Systems, Inc. ("Pinecrest").\n\n1. Quorra appoints Pinecrest as its exclusive reseller'
-        f" of the Quorra Platform in {place}.\n"
-    )
-    (term,) = dealdiff.parse_text(text).terms
+    term = one_term(QUORRA, f"1. Quorra appoints Pinecrest as its exclusive reseller in {place}.")
     assert term.territory == territory  # type: ignore[attr-defined]
 
 
 def test_a_participle_after_the_subject_is_not_part_of_it() -> None:
-    text = (
-        'This Reseller Agreement is made between Quorra Software Ltd. ("Quorra") and Pinecrest'
-        ' Systems, Inc. ("Pinecrest").\n\n1. Pinecrest will have a right of first offer to'
-        " resell any new product developed by Quorra during the term.\n"
+    clause = (
+        "1. Pinecrest will have a right of first offer to resell any new product developed by"
+        " Quorra during the term."
     )
-    (term,) = dealdiff.parse_text(text).terms
+    term = one_term(QUORRA, clause)
     assert (term.kind, term.subject) == ("rofo", "new product")  # type: ignore[attr-defined]
 
 
@@ -157,9 +159,5 @@ def test_a_participle_after_the_subject_is_not_part_of_it() -> None:
     ],
 )
 def test_a_possessive_names_the_party(sentence: str, role: str, value: str) -> None:
-    text = (
-        'This Agreement is made between Alder Co. ("Supplier") and Birch Inc. ("Customer").'
-        f"\n\n4.1 {sentence}\n"
-    )
-    (term,) = dealdiff.parse_text(text).terms
+    term = one_term(ALDER, f"4.1 {sentence}")
     assert getattr(term, role) == value

@@ -99,7 +99,8 @@ def _places() -> dict[str, str]:
     name of the same place ("usa": "United States")."""
     table = tomllib.loads(package_text("places.toml"))["places"]
     same = {_place_key(name): canonical for name, canonical in table.get("same", {}).items()}
-    return {_place_key(name): same.get(_place_key(name), name) for name in table["names"]}
+    keys = {_place_key(name): name for name in table["names"]}
+    return {key: same.get(key, name) for key, name in keys.items()}
 
 
 def _place_key(phrase: str) -> str:
@@ -107,13 +108,10 @@ def _place_key(phrase: str) -> str:
     return _THE.sub("", " ".join(phrase.split())).lower().rstrip(".")
 
 
-def _is_place(phrase: str) -> bool:
-    return _place_key(phrase) in _places()
-
-
-def _place_name(phrase: str) -> str:
-    """The name a territory gives a place: "the USA" is "United States"."""
-    return _places().get(_place_key(phrase), phrase)
+def _place_name(phrase: str) -> str | None:
+    """The name a territory gives a place ("the USA" is "United States"); None when the
+    phrase names no listed place."""
+    return _places().get(_place_key(phrase))
 
 
 @attrs.frozen
@@ -453,7 +451,8 @@ class Classifier:
             parts = [_tidy(p) for p in _SPLIT_TERRITORY.split(raw)]
             # "in the Field", "in Exhibit A": a capitalised phrase is a place only when it
             # names one; the places of a defined territory are kept, its prose is not.
-            places = tuple(dict.fromkeys(_place_name(p) for p in parts if p and _is_place(p)))
+            names = (_place_name(p) for p in parts if p)
+            places = tuple(dict.fromkeys(name for name in names if name is not None))
             if places:
                 return {role: places}
             if _TERRITORY_WORD.search(place):  # "the Territory", defined elsewhere or not

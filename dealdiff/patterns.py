@@ -15,6 +15,7 @@ import functools
 import hashlib
 import itertools
 import json
+import math
 import os
 import re
 import tempfile
@@ -433,6 +434,8 @@ def _regex(expression: str) -> re.Pattern[str]:
 
 #: How many any-of sets an alternation may need at most (each is one set test per sentence).
 _MAX_NEEDS = 24
+#: How many combinations of the branches' needs are built at most before they are pruned.
+_MAX_PRODUCT = 4096
 
 
 def _needs(
@@ -451,6 +454,8 @@ def _needs(
         # from every branch: (a b) | (c d) needs {a, c}, {a, d}, {b, c} and {b, d}. Branches
         # with many needs contribute their first few, so that the sets stay few.
         for first in (max(map(len, branches)), 3, 2, 1):
+            if first > 1 and math.prod(min(len(b), first) for b in branches) > _MAX_PRODUCT:
+                continue  # too many combinations to build: try fewer needs per branch
             sets: set[frozenset[str]] = {frozenset()}
             for needs in branches:
                 sets = {have | need for have in sets for need in needs[:first]}

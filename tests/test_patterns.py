@@ -129,6 +129,18 @@ def test_an_alternation_needs_a_word_of_each_branch() -> None:
     }
 
 
+def test_many_long_branches_take_few_needs() -> None:
+    # Twelve branches of five words could be combined in 5**12 ways; the sets are built from
+    # the first needs of each branch only, so compiling stays quick and the sets stay few,
+    # and every set still holds a word of each branch.
+    branches = [[f"w{b}x{w}" for w in range(5)] for b in range(12)]
+    source = " | ".join("(" + " ".join(f'"{word}"' for word in words) + ")" for words in branches)
+    needs = compile_pattern(source, KNOWN).needs
+    assert 0 < len(needs) <= 24
+    for need in needs:
+        assert all(need & set(words) for words in branches)
+
+
 _WORDS = ["shall", "not", "exclusive", "appoints", "distributor", "the", "a", "Acme", ","]
 _PATTERNS = [
     '("shall" "exclusive") | ("appoints" ~2 "distributor")',

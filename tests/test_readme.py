@@ -68,3 +68,16 @@ def test_readme_rule_examples_are_the_shipped_rules() -> None:
     assert examples
     for block in examples:
         assert block in shipped, block
+
+
+def test_readme_seed_diff_is_the_current_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The main job's output printed in the README is what the command prints today."""
+    monkeypatch.chdir(ROOT)
+    shown = re.search(
+        r"\$ (dealdiff diff seeds/\S+ seeds/\S+)\n(.*?)\$ echo \$\?\n(\d+)\n", README, re.S
+    )
+    assert shown is not None, "the README shows no seed diff with its exit code"
+    command, output, code = shown.groups()
+    result = CliRunner().invoke(cli, shlex.split(command)[1:], env={"NO_COLOR": "1"})
+    assert result.output == output
+    assert result.exit_code == int(code)

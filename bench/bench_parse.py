@@ -13,7 +13,10 @@ run, on the same files, on one core (except the last line):
 - dealdiff, whole process: ``dealdiff parse --format jsonl -j 1`` over all files, as a
   user runs it, start-up included, on one core;
 - the same command's wall clock with ``-j 1`` and with ``-j 0`` (the default, as
-  cuad_score.py runs it: a worker process per usable CPU), the speed-up of a batch here.
+  cuad_score.py runs it: a worker process per usable CPU), the speed-up of a batch here;
+- start-up: ``dealdiff parse`` of one seed agreement, with the compiled patterns read from
+  the cache and with no cache at all (the first run after an install), beside a bare
+  ``python -c pass`` started the same way.
 
 Times are CPU seconds (user + system) of the measured work, so that other load on the
 machine does not distort the ratio; on an idle machine wall time is the same.
@@ -108,6 +111,22 @@ def whole_process(files: list[Path], *, jobs: int) -> tuple[float, float] | None
     return cpu, wall
 
 
+def start_up(**env: str) -> float:
+    """CPU seconds of one ``dealdiff parse`` of a seed agreement, a whole process."""
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "cloud-partnership-2019.txt"
+    before = os.times()
+    subprocess.run(
+        [sys.executable, "-m", "dealdiff", "parse", str(seed)],
+        capture_output=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+    after = os.times()
+    return (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+
+
 def main(argv: list[str]) -> int:
     name, files = corpus(argv)
     texts = [f.read_text("utf-8") for f in files]
@@ -167,6 +186,20 @@ def main(argv: list[str]) -> int:
         f"dealdiff parse, whole process, wall clock: -j 1 {mb / wall_one:7.2f} MB/s; "
         f"-j 0 ({workers} workers) {mb / wall_many:7.2f} MB/s, "
         f"{wall_one / wall_many:.2f}x (wall clock: other load on the machine shows here)"
+    )
+    before = os.times()
+    subprocess.run([sys.executable, "-c", "pass"], check=False)
+    after = os.times()
+    bare = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    start_up()  # writes the cache when it is missing
+    warm = start_up()
+    with tempfile.TemporaryDirectory() as empty:
+        cold = start_up(DEALDIFF_CACHE_DIR=empty)
+    print(
+        f"start-up, one seed agreement (CPU): {warm:.2f} s with the pattern cache, "
+        f"{cold:.2f} s with an empty cache (first run after install); python -c pass {bare:.2f} s"
     )
     return 0
 

@@ -530,6 +530,8 @@ _CAPS_CLAUSE = re.compile(r"\b(?:SHALL|WILL|MUST|AGREES?|HEREBY|GRANTS|APPOINTS)
 _SMALL_WORDS = frozenset(
     {"and", "or", "of", "the", "to", "for", "in", "on", "a", "an", "by", "with"}
 )
+#: A rate or a sum: a line of a term sheet ("Royalty: 4% of Net Sales"), not a heading.
+_FIGURE = re.compile(r"\d\s*%|[$€£¥]\s*\d|\d\s*(?:percent|per\s+cent)\b", re.I)
 
 
 _SAME_LINE_SPACE = re.compile(r"[^\S\n]*")
@@ -538,7 +540,10 @@ _SAME_LINE_SPACE = re.compile(r"[^\S\n]*")
 def _is_heading(sentence: str) -> bool:
     """A few words in capitals or title case: "3. REVENUE SHARE." and "3. Revenue Share." are
     headings; a clause written all in capitals ("LICENSEE SHALL PAY TO LICENSOR A ROYALTY OF
-    FIVE PERCENT (5%) OF NET SALES.") is not."""
+    FIVE PERCENT (5%) OF NET SALES.") is not, and neither is a line that states a rate or a
+    sum ("Royalty: 4% of Net Sales.")."""
+    if _FIGURE.search(sentence):
+        return False
     if not any(ch.islower() for ch in sentence):
         return _CAPS_CLAUSE.search(sentence) is None
     words = _HEADING_WORD.findall(sentence)

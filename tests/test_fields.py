@@ -161,3 +161,16 @@ def test_a_participle_after_the_subject_is_not_part_of_it() -> None:
 def test_a_possessive_names_the_party(sentence: str, role: str, value: str) -> None:
     term = one_term(ALDER, f"4.1 {sentence}")
     assert getattr(term, role) == value
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Helion shall train its frontier models only on Arcadia's infrastructure.",
+        "During the Term, Helion shall run its inference workloads exclusively on Arcadia's cloud.",
+        "Helion shall host its models exclusively with Arcadia.",
+    ],
+)
+def test_where_a_party_must_train_or_run_names_the_holder(sentence: str) -> None:
+    term = one_term(HELION, f"2.1 {sentence}")
+    assert (str(term.status), term.holder) == ("exclusive", "Arcadia")  # type: ignore[attr-defined]

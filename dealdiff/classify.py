@@ -43,6 +43,8 @@ _TABLE_ROW = re.compile(
     r"%|\[\s*\*+\s*\]|\*{3}|[$\u20ac\u00a3]|\bpercent\b|\b(?:USD|EUR|GBP)\b", re.I
 )
 _MAX_ROW = 200
+#: A row that starts with a count: "10 Wallpapers", "5,000 units in Year 2".
+_COUNT_ROW = re.compile(r"[^\S\n]*\d[\d,]*[^\S\n]+[A-Za-z(]")
 _MAX_ITEMS = 30
 _FALLBACK = re.compile(r"_\d+$")
 #: A fixed field value that names the party other than the one the clause binds.
@@ -381,9 +383,9 @@ class Classifier:
         """The end of the list a lead-in ("... shall pay royalties as follows:") opens.
 
         The items below it (lines that start with a list mark, or short lines that carry a
-        rate, amount or redaction, the rows of a table) state the clause's figures, so the
-        term's evidence runs to the last of them. A blank run of two lines or more, or any
-        other line, ends the list.
+        rate, amount or redaction or start with a count, the rows of a table) state the
+        clause's figures, so the term's evidence runs to the last of them. A blank run of two
+        lines or more, or any other line, ends the list.
         """
         text = self.text
         line_end = text.find("\n", end)
@@ -401,7 +403,10 @@ class Classifier:
                 continue
             if not (
                 _LIST_ITEM.match(line)
-                or (len(line.strip()) <= _MAX_ROW and _TABLE_ROW.search(line))
+                or (
+                    len(line.strip()) <= _MAX_ROW
+                    and (_TABLE_ROW.search(line) or _COUNT_ROW.match(line))
+                )
             ):
                 break
             last, blank, items = line_start + len(line.rstrip()), 0, items + 1

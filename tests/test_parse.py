@@ -353,6 +353,13 @@ _LIST_PREAMBLE = (
             "Licensee keeps its own records.\n",
             "Annual Net Sales above $5 million 6%",
         ),
+        # rows that start with a count are the quantities of a minimum
+        (
+            "4.1 Licensee shall purchase the following minimum quantities of the Products:\n\n"
+            "5,000 units in the first Contract Year\n\n12,000 units in each later Contract Year\n\n"
+            "Licensee keeps its own records.\n",
+            "12,000 units in each later Contract Year",
+        ),
     ],
 )
 def test_a_lead_in_claims_the_list_below_it(body: str, claimed: str) -> None:

@@ -252,7 +252,7 @@ class Classifier:
         ]
         by_start: dict[int, ValueMatch] = {}
         for v in find_values(sentence):
-            merged.append((start + v.start, start + v.end, (v.kind.upper(),)))
+            merged.append((start + v.start, start + v.end, _value_classes(v, sentence)))
             by_start[start + v.start] = v
         if self.party_re is not None:
             taken = [(s, e) for s, e, _ in merged]
@@ -517,6 +517,16 @@ class Classifier:
         return best
 
 
+def _value_classes(value: ValueMatch, sentence: str) -> tuple[str, ...]:
+    """The token class of a value: its kind; a run of periods ("two consecutive Contract
+    Years", "30 consecutive days") is a WINDOW, the span a test or a notice runs over, which
+    a commitment's period is not ("fails to meet its minimum in two consecutive Contract
+    Years")."""
+    if value.kind == "period" and _CONSECUTIVE.search(sentence, value.start, value.end):
+        return ("WINDOW",)
+    return (value.kind.upper(),)
+
+
 def _party_key(name: str) -> str:
     """How a party's name or short name is looked up: case and spacing do not count."""
     return " ".join(name.split()).lower()
@@ -527,7 +537,8 @@ _NO_THING = re.compile(
     r"(?:\s*\b(?:our|your|its|their|his|her|either|someone|anyone|else|us|them)\b)+\s*", re.I
 )
 #: Classes of a token that is never, alone, the subject of a right: a value phrase or a party.
-_NOT_SUBJECT_CLASSES = frozenset({"PERIOD", "DATE", "MONEY", "PERCENT", "PARTY"})
+_NOT_SUBJECT_CLASSES = frozenset({"PERIOD", "WINDOW", "DATE", "MONEY", "PERCENT", "PARTY"})
+_CONSECUTIVE = re.compile(r"\bconsecutive\b", re.I)
 
 _HEADING_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
 #: The verbs that make words in capitals a clause, not a heading.

@@ -45,7 +45,19 @@ __all__ = [
 
 #: Classes assigned by code rather than by the lexicon.
 BUILTIN_CLASSES = frozenset(
-    {"PARTY", "NUM", "RATIO", "MONEY", "PERCENT", "DATE", "PERIOD", "REDACTED", "CAP", "PUNCT"}
+    {
+        "PARTY",
+        "NUM",
+        "RATIO",
+        "MONEY",
+        "PERCENT",
+        "DATE",
+        "PERIOD",
+        "WINDOW",
+        "REDACTED",
+        "CAP",
+        "PUNCT",
+    }
 )
 #: A split written as two shares of a hundred: "70/30", "50/50", "62.5/37.5".
 RATIO = re.compile(r"(\d{1,3}(?:\.\d{1,3})?)/(\d{1,3}(?:\.\d{1,3})?)")

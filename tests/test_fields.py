@@ -174,3 +174,23 @@ def test_a_possessive_names_the_party(sentence: str, role: str, value: str) -> N
 def test_where_a_party_must_train_or_run_names_the_holder(sentence: str) -> None:
     term = one_term(HELION, f"2.1 {sentence}")
     assert (str(term.status), term.holder) == ("exclusive", "Arcadia")  # type: ignore[attr-defined]
+
+
+def test_a_run_of_consecutive_years_is_no_commitment_period() -> None:
+    # The years a failure is measured over are not the period the minimum is set for.
+    term = one_term(
+        HELION,
+        "4.2 Arcadia may terminate this Agreement if Helion fails to meet its minimum purchase"
+        " obligation in two consecutive Contract Years.",
+    )
+    assert (str(term.status), term.period) == ("committed", None)  # type: ignore[attr-defined]
+
+
+def test_a_right_to_answer_within_consecutive_days_keeps_its_period() -> None:
+    term = one_term(
+        HELION,
+        "5.1 Arcadia shall have a right of first refusal on any sale of the Business, exercisable"
+        " within thirty (30) consecutive days of notice.",
+    )
+    assert str(term.status) == "granted"
+    assert term.period is not None and str(term.period) == "P30D"  # type: ignore[attr-defined]

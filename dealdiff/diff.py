@@ -313,6 +313,42 @@ def _said_again(left: Sequence[int], terms: Sequence[Term], ties: Sequence[str])
     return out
 
 
+def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
+    """The indexes in ``left`` (unpaired terms) of first rights that only work another right
+    of the same article: how an option lapses or a negotiation ends ("If Sable does not
+    exercise the option within that period, ... Juniper shall be free to license the Program
+    Compounds to any third party" beside the option of section 3.1). Such a sentence grants
+    nothing new: it names no subject of its own, and its holder already holds a right stated
+    earlier in that article."""
+    out: set[int] = set()
+    for i in left:
+        term = terms[i]
+        holder = getattr(term, "holder", None)
+        article = _article(term)
+        if term.type is not TermType.PRIORITY_ACCESS or holder is None or article is None:
+            continue
+        if getattr(term, "subject", None) is not None or str(term.status) != "granted":
+            continue  # a right of its own, or one that ends: never mere mechanics
+        if any(
+            k != i
+            and other.type is TermType.PRIORITY_ACCESS
+            and getattr(other, "holder", None) == holder
+            and _article(other) == article
+            and _position(other) < _position(term)
+            for k, other in enumerate(terms)
+        ):
+            out.add(i)
+    return out
+
+
+def _article(term: Term) -> str | None:
+    """The first number of a term's section: "4" for section 4.2."""
+    if term.section is None:
+        return None
+    head = term.section.split(".")[0].strip()
+    return head or None
+
+
 def _clause(term: Term) -> str | None:
     """The clause a term is stated in: its section, or in a text without numbered sections
     (a term sheet of bullets) the line its sentence starts on."""
@@ -406,8 +442,16 @@ def _pairing(
     news = list(zip(new_terms, new_canon, strict=True))
     left_old = [i for i in range(len(olds)) if i not in used_old]
     left_new = [j for j in range(len(news)) if j not in used_new]
-    quiet_old = _references(left_old, olds, news) | _said_again(left_old, old_terms, old_ties)
-    quiet_new = _references(left_new, news, olds) | _said_again(left_new, new_terms, new_ties)
+    quiet_old = (
+        _references(left_old, olds, news)
+        | _said_again(left_old, old_terms, old_ties)
+        | _mechanics(left_old, old_terms)
+    )
+    quiet_new = (
+        _references(left_new, news, olds)
+        | _said_again(left_new, new_terms, new_ties)
+        | _mechanics(left_new, new_terms)
+    )
     old_stated = {(t.type, tie) for t, tie in zip(old_terms, old_ties, strict=True)}
     new_stated = {(t.type, tie) for t, tie in zip(new_terms, new_ties, strict=True)}
     removed = [

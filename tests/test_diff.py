@@ -822,3 +822,26 @@ def test_a_new_user_rule_is_tried_before_the_built_in_ones(tmp_path: Path) -> No
     assert rules.rules[0].id == "ignore-end-dates"
     facts = Facts(change="changed", type="revenue_share", field="end", old=1, new=2)
     assert rules.rate(facts).severity is Severity.INFO
+
+
+def test_a_first_right_that_only_works_another_of_its_article_is_no_new_right() -> None:
+    option = at(PriorityAccess(kind="option", holder="Sable", subject="Compounds"), 5, "3.1")
+    lapse = at(PriorityAccess(kind="rofr", holder="Sable"), 40, "3.3")
+    assert diff(agreement(option), agreement(option, lapse)).changes == ()
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        # a right that ends is a change, even in the same article
+        at(PriorityAccess(status="revoked", kind="rofr", holder="Sable"), 40, "3.3"),
+        # a right with a subject of its own is new
+        at(PriorityAccess(kind="rofr", holder="Sable", subject="Backup Compounds"), 40, "3.3"),
+        # another article is another right
+        at(PriorityAccess(kind="rofr", holder="Sable"), 40, "4.1"),
+    ],
+)
+def test_a_right_of_its_own_beside_another_is_reported(later: Term) -> None:
+    option = at(PriorityAccess(kind="option", holder="Sable", subject="Compounds"), 5, "3.1")
+    (change,) = diff(agreement(option), agreement(option, later)).changes
+    assert change.kind.value == "added"

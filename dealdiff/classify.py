@@ -45,6 +45,11 @@ _TABLE_ROW = re.compile(
 _MAX_ROW = 200
 #: A row that starts with a count: "10 Wallpapers", "5,000 units in Year 2".
 _COUNT_ROW = re.compile(r"[^\S\n]*\d[\d,]*[^\S\n]+[A-Za-z(]")
+#: A line that opens a numbered clause ("6.1 Buyer shall pay ...", "Section 7.2"): the list
+#: above it has ended, whatever figures the clause carries.
+_CLAUSE_START = re.compile(
+    r"[^\S\n]*(?:(?:Section|Article|Clause)[^\S\n]+)?\d{1,3}(?:\.\d{1,3})+\.?[^\S\n]", re.I
+)
 _MAX_ITEMS = 30
 _FALLBACK = re.compile(r"_\d+$")
 #: A fixed field value that names the party other than the one the clause binds.
@@ -385,7 +390,7 @@ class Classifier:
         The items below it (lines that start with a list mark, or short lines that carry a
         rate, amount or redaction or start with a count, the rows of a table) state the
         clause's figures, so the term's evidence runs to the last of them. A blank run of two
-        lines or more, or any other line, ends the list.
+        lines or more, a line that opens a numbered clause, or any other line ends the list.
         """
         text = self.text
         line_end = text.find("\n", end)
@@ -401,7 +406,7 @@ class Classifier:
                 if blank > 1:
                     break
                 continue
-            if not (
+            if _CLAUSE_START.match(line) or not (
                 _LIST_ITEM.match(line)
                 or (
                     len(line.strip()) <= _MAX_ROW

@@ -381,6 +381,9 @@ def test_a_lead_in_claims_the_list_below_it(body: str, claimed: str) -> None:
         # two blank lines and more part the lead-in from what follows
         "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\n\n"
         "(a) 5% of Net Sales.\n",
+        # a numbered clause is no row of the list, whatever figures it carries
+        "4.1 Licensee shall pay Licensor royalties on Net Sales as follows:\n\n"
+        "4.2 Licensee shall pay a late fee of 2% of any overdue amount.\n",
     ],
 )
 def test_a_list_ends_where_its_items_end(body: str) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from .model import Agreement, Term, TermType
+from .model import Agreement, PriorityStatus, Term, TermType
 from .render import format_value
 from .serialize import encode_value, term_to_dict
 from .severity import (
@@ -327,7 +327,7 @@ def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
         article = _article(term)
         if term.type is not TermType.PRIORITY_ACCESS or holder is None or article is None:
             continue
-        if getattr(term, "subject", None) is not None or str(term.status) != "granted":
+        if getattr(term, "subject", None) is not None or term.status != PriorityStatus.GRANTED:
             continue  # a right of its own, or one that ends: never mere mechanics
         if any(
             k != i
@@ -342,11 +342,15 @@ def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
 
 
 def _article(term: Term) -> str | None:
-    """The first number of a term's section: "4" for section 4.2."""
+    """The article of a term's section, up to its first number: "4" for sections 4.2 and
+    4(b), "Exhibit 4" for Exhibit 4."""
     if term.section is None:
         return None
-    head = term.section.split(".")[0].strip()
-    return head or None
+    head = _ARTICLE.match(term.section)
+    return head.group().strip() if head else None
+
+
+_ARTICLE = re.compile(r"[^\d.(]*\d+|[^.(]+")
 
 
 def _clause(term: Term) -> str | None:

@@ -824,9 +824,14 @@ def test_a_new_user_rule_is_tried_before_the_built_in_ones(tmp_path: Path) -> No
     assert rules.rate(facts).severity is Severity.INFO
 
 
-def test_a_first_right_that_only_works_another_of_its_article_is_no_new_right() -> None:
-    option = at(PriorityAccess(kind="option", holder="Sable", subject="Compounds"), 5, "3.1")
-    lapse = at(PriorityAccess(kind="rofr", holder="Sable"), 40, "3.3")
+@pytest.mark.parametrize(
+    ("first", "then"), [("3.1", "3.3"), ("3(a)", "3(c)"), ("Exhibit B", "Exhibit B")]
+)
+def test_a_first_right_that_only_works_another_of_its_article_is_no_new_right(
+    first: str, then: str
+) -> None:
+    option = at(PriorityAccess(kind="option", holder="Sable", subject="Compounds"), 5, first)
+    lapse = at(PriorityAccess(kind="rofr", holder="Sable"), 40, then)
     assert diff(agreement(option), agreement(option, lapse)).changes == ()
 
 

@@ -5,8 +5,9 @@ Each line is ``EXPECT | sentence``. ``EXPECT`` is a comma-separated list of ``ty
 ``minimum_commitment``) or ``-type`` (no term of that type whose status claims it applies:
 non-exclusive, ceased, revoked and released terms are allowed). A line marked ``? `` is a
 known gap: the parser does not read it as stated yet, and the test fails once it does, so
-that the mark is removed. Every sentence is parsed as clause 4.1 of
-an agreement between Alder Co. ("Supplier") and Birch Inc. ("Customer").
+that the mark is removed. Every sentence is parsed as clause 4.1 of an agreement between
+Alder Co. ("Supplier") and Birch Inc. ("Customer"), or of the preamble a file names on a
+line ``#! preamble: ...``.
 """
 
 from __future__ import annotations
@@ -22,23 +23,27 @@ FOLDER = Path(__file__).parent / "data" / "sentences"
 PREAMBLE = 'This Agreement is made between Alder Co. ("Supplier") and Birch Inc. ("Customer").\n\n'
 
 
-def _cases() -> list[tuple[str, bool, str, str]]:
+def _cases() -> list[tuple[str, bool, str, str, str]]:
     out = []
     for path in sorted(FOLDER.glob("*.txt")):
+        preamble = PREAMBLE
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if line.startswith("#! preamble: "):
+                preamble = line.removeprefix("#! preamble: ").strip() + "\n\n"
+                continue
             if not line.strip() or line.startswith("#"):
                 continue
             gap = line.startswith("? ")
             expect, sentence = line.removeprefix("? ").split(" | ", 1)
-            out.append((f"{path.stem}:{number}", gap, expect, sentence))
+            out.append((f"{path.stem}:{number}", gap, expect, sentence, preamble))
     return out
 
 
 CASES = _cases()
 
 
-def _holds(expect: str, sentence: str) -> bool:
-    terms = dealdiff.parse_text(f"{PREAMBLE}4.1 {sentence}\n").terms
+def _holds(expect: str, sentence: str, preamble: str) -> bool:
+    terms = dealdiff.parse_text(f"{preamble}4.1 {sentence}\n").terms
     found = {
         (t.type.value.replace("cloud_commitment", "minimum_commitment"), str(t.status))
         for t in terms
@@ -53,14 +58,16 @@ def _holds(expect: str, sentence: str) -> bool:
 
 
 def test_the_sentence_files_are_many_and_mostly_read() -> None:
-    gaps = sum(gap for _, gap, _, _ in CASES)
+    gaps = sum(case[1] for case in CASES)
     assert len(CASES) >= 300
     assert gaps <= len(CASES) // 10, f"{gaps} known gaps of {len(CASES)}"
 
 
-@pytest.mark.parametrize(("where", "gap", "expect", "sentence"), CASES, ids=[c[0] for c in CASES])
-def test_sentence(where: str, gap: bool, expect: str, sentence: str) -> None:
-    holds = _holds(expect, sentence)
+@pytest.mark.parametrize(
+    ("where", "gap", "expect", "sentence", "preamble"), CASES, ids=[c[0] for c in CASES]
+)
+def test_sentence(where: str, gap: bool, expect: str, sentence: str, preamble: str) -> None:
+    holds = _holds(expect, sentence, preamble)
     if gap:
         assert not holds, f"{where} is now read as stated: remove its '? ' mark"
     else:

@@ -713,8 +713,8 @@ def diff(old: Agreement, new: Agreement, *, severities: SeverityRules | None = N
     ['Revenue share rate lowered: revenue_share (X → Y) 20% → 12.5% (-37.5%).']
     """
     rules = severities if severities is not None else default_severities()
-    # Terms of the new version are compared with its parties under their old short names,
-    # and shown as the new version writes them.
+    # Terms of the new version are compared with its parties under their old short names;
+    # an added term is shown as the new version writes it.
     renames = party_renames(old, new)
     compared = [_renamed(t, renames) for t in new.terms]
     as_written = {id(c): t for c, t in zip(compared, new.terms, strict=True)}

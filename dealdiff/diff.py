@@ -318,8 +318,9 @@ def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
     of the same article: how an option lapses or a negotiation ends ("If Sable does not
     exercise the option within that period, ... Juniper shall be free to license the Program
     Compounds to any third party" beside the option of section 3.1). Such a sentence grants
-    nothing new: it names no subject of its own, and its holder already holds a right stated
-    earlier in that article."""
+    nothing new: it names no subject of its own, its holder already holds a right stated
+    earlier in that article, and it does not itself grant a right ("Sable shall also have a
+    right of first refusal"), unless it opens with a condition."""
     out: set[int] = set()
     for i in left:
         term = terms[i]
@@ -329,6 +330,8 @@ def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
             continue
         if getattr(term, "subject", None) is not None or term.status != PriorityStatus.GRANTED:
             continue  # a right of its own, or one that ends: never mere mechanics
+        if _GRANTS_A_RIGHT.search(term.text) and not _OPENS_WITH_CONDITION.match(term.text):
+            continue  # "Sable shall also have a right of first refusal.": a grant of its own
         if any(
             k != i
             and other.type is TermType.PRIORITY_ACCESS
@@ -351,6 +354,17 @@ def _article(term: Term) -> str | None:
 
 
 _ARTICLE = re.compile(r"[^\d.(]*\d+|[^.(]+")
+#: A sentence that grants a first right, as against one that works a right granted before.
+_GRANTS_A_RIGHT = re.compile(
+    r"\b(?:shall|will)\s+(?:also\s+)?have\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:right\s+of\s+first|option|first\s+right)|\bgrants?\b",
+    re.I,
+)
+#: A sentence that opens with a condition ("If Sable does not exercise the option, ...").
+_OPENS_WITH_CONDITION = re.compile(
+    r"\W*(?:[\d.()a-z]{1,8}\s+)?(?:if|in\s+the\s+event|should|unless|where|upon|following)\b",
+    re.I,
+)
 
 
 def _clause(term: Term) -> str | None:

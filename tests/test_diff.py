@@ -844,6 +844,13 @@ def test_a_first_right_that_only_works_another_of_its_article_is_no_new_right(
         at(PriorityAccess(kind="rofr", holder="Sable", subject="Backup Compounds"), 40, "3.3"),
         # another article is another right
         at(PriorityAccess(kind="rofr", holder="Sable"), 40, "4.1"),
+        # a sentence that grants a right of its own
+        at(
+            PriorityAccess(kind="rofr", holder="Sable"),
+            40,
+            "3.4",
+            "3.4 Sable shall also have a right of first refusal.",
+        ),
     ],
 )
 def test_a_right_of_its_own_beside_another_is_reported(later: Term) -> None:

@@ -95,36 +95,33 @@ def stages(files: list[Path], texts: list[str], mb: float) -> None:
         print(f"  {name:28s} {seconds:6.2f} s  {mb / seconds:7.1f} MB/s")
 
 
-def whole_process(files: list[Path], *, jobs: int) -> tuple[float, float] | None:
-    """CPU seconds (this child and its workers) and wall seconds of ``dealdiff parse``."""
-    cmd = [sys.executable, "-m", "dealdiff", "parse", "--format", "jsonl", "-j", str(jobs)]
-    before, start = os.times(), time.perf_counter()
-    proc = subprocess.run([*cmd, *map(str, files)], capture_output=True, text=True)
-    wall = time.perf_counter() - start
+def run_child(cmd: list[str], **env: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``cmd``; its result and the CPU seconds it (and any workers it started) used."""
+    before = os.times()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env})
     after = os.times()
-    if proc.returncode not in (0, 1):
-        print(proc.stderr[-2000:])
-        return None
     cpu = (after.children_user - before.children_user) + (
         after.children_system - before.children_system
     )
+    return proc, cpu
+
+
+def whole_process(files: list[Path], *, jobs: int) -> tuple[float, float] | None:
+    """CPU seconds (this child and its workers) and wall seconds of ``dealdiff parse``."""
+    cmd = [sys.executable, "-m", "dealdiff", "parse", "--format", "jsonl", "-j", str(jobs)]
+    start = time.perf_counter()
+    proc, cpu = run_child([*cmd, *map(str, files)])
+    wall = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        print(proc.stderr[-2000:])
+        return None
     return cpu, wall
 
 
 def start_up(**env: str) -> float:
     """CPU seconds of one ``dealdiff parse`` of a seed agreement, a whole process."""
     seed = Path(__file__).resolve().parents[1] / "seeds" / "cloud-partnership-2019.txt"
-    before = os.times()
-    subprocess.run(
-        [sys.executable, "-m", "dealdiff", "parse", str(seed)],
-        capture_output=True,
-        env={**os.environ, **env},
-        check=False,
-    )
-    after = os.times()
-    return (after.children_user - before.children_user) + (
-        after.children_system - before.children_system
-    )
+    return run_child([sys.executable, "-m", "dealdiff", "parse", str(seed)], **env)[1]
 
 
 def main(argv: list[str]) -> int:
@@ -187,12 +184,7 @@ def main(argv: list[str]) -> int:
         f"-j 0 ({workers} workers) {mb / wall_many:7.2f} MB/s, "
         f"{wall_one / wall_many:.2f}x (wall clock: other load on the machine shows here)"
     )
-    before = os.times()
-    subprocess.run([sys.executable, "-c", "pass"], check=False)
-    after = os.times()
-    bare = (after.children_user - before.children_user) + (
-        after.children_system - before.children_system
-    )
+    bare = run_child([sys.executable, "-c", "pass"])[1]
     start_up()  # writes the cache when it is missing
     warm = start_up()
     with tempfile.TemporaryDirectory() as empty:

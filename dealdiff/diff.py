@@ -321,6 +321,12 @@ def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
     nothing new: it names no subject of its own, its holder already holds a right stated
     earlier in that article, and it does not itself grant a right ("Sable shall also have a
     right of first refusal"), unless it opens with a condition."""
+    # Where each first right is held: (holder, article) with its position.
+    held = [
+        (getattr(t, "holder", None), _article(t), _position(t))
+        for t in terms
+        if t.type is TermType.PRIORITY_ACCESS
+    ]
     out: set[int] = set()
     for i in left:
         term = terms[i]
@@ -332,14 +338,8 @@ def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
             continue  # a right of its own, or one that ends: never mere mechanics
         if _GRANTS_A_RIGHT.search(term.text) and not _OPENS_WITH_CONDITION.match(term.text):
             continue  # "Sable shall also have a right of first refusal.": a grant of its own
-        if any(
-            k != i
-            and other.type is TermType.PRIORITY_ACCESS
-            and getattr(other, "holder", None) == holder
-            and _article(other) == article
-            and _position(other) < _position(term)
-            for k, other in enumerate(terms)
-        ):
+        here = _position(term)
+        if any(h == holder and a == article and at < here for h, a, at in held):
             out.add(i)
     return out
 

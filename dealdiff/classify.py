@@ -51,6 +51,23 @@ _CLAUSE_START = re.compile(
     r"[^\S\n]*(?:(?:Section|Article|Clause)[^\S\n]+)?\d{1,3}(?:\.\d{1,3})+\.?[^\S\n]", re.I
 )
 _MAX_ITEMS = 30
+#: The last character of a sentence or a lead-in: a line that ends so is no table's header.
+_SENTENCE_END = frozenset(".;:,!?")
+#: The next line that is not blank, one blank line between at most.
+_NEXT_LINE = re.compile(r"\n(?:[^\S\n]*\n)?([^\n]*\S[^\n]*)")
+_ROWS = ("ROWS",)
+
+
+def _is_row(line: str, *, rows_only: bool = False) -> bool:
+    """An item of a list below a lead-in or, with ``rows_only``, a row of a table's figures."""
+    if _CLAUSE_START.match(line):
+        return False
+    if not rows_only and _LIST_ITEM.match(line):
+        return True
+    short = len(line.strip()) <= _MAX_ROW
+    return short and (_TABLE_ROW.search(line) is not None or _COUNT_ROW.match(line) is not None)
+
+
 _FALLBACK = re.compile(r"_\d+$")
 #: A fixed field value that names the party other than the one the clause binds.
 OTHER_PARTY = "@other"
@@ -217,10 +234,13 @@ class Classifier:
         out: list[Candidate] = []
         for start, end, cued in self.candidates():
             sentence = self.text[start:end]
-            if _is_heading(sentence):  # a heading names, it does not state
+            rows = self.rows_below(start, end)
+            if rows is None and _is_heading(sentence):  # a heading names, it does not state
                 outcomes = tuple(Outcome(t.type, None, "heading") for t in cued)
             else:
-                encoded, values = self.encode(start, end)
+                encoded, values = self.encode(start, end, rows)
+                if rows is not None:
+                    end = rows[1]
                 skip = next(
                     (
                         s.id
@@ -247,8 +267,14 @@ class Classifier:
             out.append(Candidate(start, end, section, outcomes))
         return out
 
-    def encode(self, start: int, end: int) -> tuple[Encoded, dict[int, ValueMatch]]:
-        """The sentence's classed tokens, and the value behind each value token."""
+    def encode(
+        self, start: int, end: int, rows: tuple[int, int] | None = None
+    ) -> tuple[Encoded, dict[int, ValueMatch]]:
+        """The sentence's classed tokens, and the value behind each value token.
+
+        ``rows``, the rows of figures below a table's header line, are one more token, of
+        class ``ROWS``: a pattern can ask for a header that has them.
+        """
         sentence = self.text[start:end]
         # A page footer that a sentence runs across ("LKPL shall pay / Source: ... / Axiom
         # the higher of") is no part of it: its tokens, and any value in it, are left out.
@@ -267,6 +293,9 @@ class Classifier:
                 s, e = start + m.start(), start + m.end()
                 if not any(s < te and e > ts for ts, te in taken):
                     merged.append((s, e, _PARTY))
+        if rows is not None:
+            merged.append((*rows, _ROWS))
+            end = rows[1]
         encoded, merged_at = encode_span(self.text, start, end, self.rules.word_classes, merged)
         values = {i: by_start[at] for i, at in merged_at if at in by_start}
         return encoded, values
@@ -384,7 +413,28 @@ class Classifier:
             end = after.start()
         return start, end
 
-    def list_below(self, end: int) -> int:
+    def rows_below(self, start: int, end: int) -> tuple[int, int] | None:
+        """The rows of figures below a table's header line, if the sentence is one.
+
+        A header is a line of its own that does not end as a sentence or a lead-in does
+        ("Contract Year   Minimum Purchase Amount"); its rows are the lines right below it
+        (one blank line between them at most) that carry a rate, an amount or a redaction.
+        """
+        text = self.text
+        header = text[start:end].rstrip()
+        if not header or header[-1] in _SENTENCE_END or "\n" in header:
+            return None
+        if text[text.rfind("\n", 0, start) + 1 : start].strip():
+            return None  # the header does not start its line
+        line_end = text.find("\n", start + len(header))
+        if line_end < 0 or text[start + len(header) : line_end].strip():
+            return None  # nor end it
+        first = _NEXT_LINE.match(text, line_end)
+        if first is None or not _is_row(first[1], rows_only=True):
+            return None
+        return first.start(1), self.list_below(line_end, rows_only=True)
+
+    def list_below(self, end: int, *, rows_only: bool = False) -> int:
         """The end of the list a lead-in ("... shall pay royalties as follows:") opens.
 
         The items below it (lines that start with a list mark, or short lines that carry a
@@ -406,13 +456,7 @@ class Classifier:
                 if blank > 1:
                     break
                 continue
-            if _CLAUSE_START.match(line) or not (
-                _LIST_ITEM.match(line)
-                or (
-                    len(line.strip()) <= _MAX_ROW
-                    and (_TABLE_ROW.search(line) or _COUNT_ROW.match(line))
-                )
-            ):
+            if not _is_row(line, rows_only=rows_only):
                 break
             last, blank, items = line_start + len(line.rstrip()), 0, items + 1
         return last

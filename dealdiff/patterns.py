@@ -55,6 +55,7 @@ BUILTIN_CLASSES = frozenset(
         "PERIOD",
         "WINDOW",
         "REDACTED",
+        "ROWS",
         "CAP",
         "PUNCT",
     }

@@ -43,6 +43,9 @@ _TABLE_ROW = re.compile(
     r"%|\[\s*\*+\s*\]|\*{3}|[$\u20ac\u00a3]|\bpercent\b|\b(?:USD|EUR|GBP)\b", re.I
 )
 _MAX_ROW = 200
+#: A longer line is still a table's rows when it has a figure every so many characters.
+_ROW_FIGURE_EVERY = 30
+_FIGURES = re.compile(r"\d[\d,.]*|\[\s*\*+\s*\]|\*{3,}")
 #: A row that starts with a count: "10 Wallpapers", "5,000 units in Year 2".
 _COUNT_ROW = re.compile(r"[^\S\n]*\d[\d,]*[^\S\n]+[A-Za-z(]")
 #: A line that opens a numbered clause ("6.1 Buyer shall pay ...", "Section 7.2"): the list
@@ -64,8 +67,13 @@ def _is_row(line: str, *, rows_only: bool = False) -> bool:
         return False
     if not rows_only and _LIST_ITEM.match(line):
         return True
-    short = len(line.strip()) <= _MAX_ROW
-    return short and (_TABLE_ROW.search(line) is not None or _COUNT_ROW.match(line) is not None)
+    size = len(line.strip())
+    if rows_only and size > _MAX_ROW:  # a table's rows run together on one line
+        dense = len(_FIGURES.findall(line)) * _ROW_FIGURE_EVERY >= size
+        return dense and _TABLE_ROW.search(line) is not None
+    return size <= _MAX_ROW and (
+        _TABLE_ROW.search(line) is not None or _COUNT_ROW.match(line) is not None
+    )
 
 
 _FALLBACK = re.compile(r"_\d+$")
@@ -418,7 +426,8 @@ class Classifier:
 
         A header is a line of its own that does not end as a sentence or a lead-in does
         ("Contract Year   Minimum Purchase Amount"); its rows are the lines right below it
-        (one blank line between them at most) that carry a rate, an amount or a redaction.
+        (one blank line between them at most) that carry a rate, an amount or a redaction:
+        short lines, or a longer one dense with figures (rows run together on one line).
         """
         text = self.text
         header = text[start:end].rstrip()

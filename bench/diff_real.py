@@ -153,7 +153,7 @@ def main(argv: list[str]) -> int:
         for term in original.terms:
             if term.span is None:
                 continue
-            start, end = term.span.start, term.span.end
+            start, end = term.pieces[0].start, term.pieces[-1].end  # page numbers and all
             for name, evidence, field in term_edits(term, text[start:end]):
                 edited = text[:start] + evidence + text[end:]
                 changes = diff(original, dealdiff.parse_text(edited, source=path.name)).changes

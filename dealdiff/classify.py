@@ -33,6 +33,10 @@ _CAPITALISED = re.compile(r"[A-Z][\w&'’\-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w&'�
 _PARTY = ("PARTY",)
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f]*\n")
+#: The characters that end a sentence, a clause or a heading: a page break after one is a break.
+_CLAUSE_END = frozenset(".;:!?)\"'”’")
+#: Blank lines in a row, and the spaces between them.
+_BLANK_RUN = re.compile(r"\n[ \t\r\f]*\n\s*")
 #: A line that carries on a list: "(a) ...", "ii. ...", "3) ...", "- ...", "• ...".
 _LIST_ITEM = re.compile(
     r"[^\S\n]*(?:\(?(?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,2})[.)]|[-*\u2022\u25cf\u25aa\u00b7\u2013])[^\S\n]",
@@ -394,13 +398,30 @@ class Classifier:
         start, end = self.block(start, end, found[""], encoded)
         if self.text[start:end].rstrip().endswith(":"):
             end = self.list_below(end)
+        pieces = self.pieces(start, end)
+        spans = tuple(self.index.span(a, b) for a, b in pieces) if len(pieces) > 1 else ()
         return cls(
             status=cons.status,
-            span=self.index.span(start, end),
-            text=self.text[start:end],
+            span=spans[0] if spans else self.index.span(start, end),
+            spans=spans,
+            text="\n".join(self.text[a:b] for a, b in pieces),
             rule=cons.id,
             **kwargs,
         )
+
+    def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
+        """``text[start:end]`` without the page furniture inside it, as the pieces between."""
+        out: list[tuple[int, int]] = []
+        bounds = [start]
+        for f_start, f_end in self.segmenter.furniture_in(start, end):
+            bounds += [max(start, f_start), min(end, f_end)]
+        bounds.append(end)
+        for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+            piece = self.text[a:b]
+            if piece.strip():
+                lead = len(piece) - len(piece.lstrip())
+                out.append((a + lead, a + len(piece.rstrip())))
+        return out or [(start, end)]
 
     def block(
         self, start: int, end: int, match: tuple[int, int], encoded: Encoded
@@ -414,11 +435,22 @@ class Classifier:
         if j <= i:
             return start, end
         first, last = encoded.tokens[i].start, encoded.tokens[j - 1].end
-        for m in _BLANK_LINE.finditer(self.text, start, first):
-            start = m.end()
-        after = _BLANK_LINE.search(self.text, last, end)
-        if after is not None:
-            end = after.start()
+        breaks = [(m.start(), m.end()) for m in _BLANK_LINE.finditer(self.text, start, end)]
+        furniture = self.segmenter.furniture_in(start, end) if breaks else []
+        if furniture:  # a page number between blank lines is no break in the clause
+            masked = self.segmenter.masked(start, end)
+            runs = [(start + m.start(), start + m.end()) for m in _BLANK_RUN.finditer(masked)]
+            breaks = [
+                (a, b)
+                for a, b in runs
+                if self.text[a - 1 : a] in _CLAUSE_END
+                or not any(a <= f_start and f_end <= b for f_start, f_end in furniture)
+            ]
+        for a, b in breaks:
+            if b <= first:
+                start = b
+            elif a >= last:
+                return start, a
         return start, end
 
     def rows_below(self, start: int, end: int) -> tuple[int, int] | None:

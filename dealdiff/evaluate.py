@@ -305,9 +305,10 @@ def _score_contract(
         return exc
     agreement, candidates = explain_agreement(text, source=contract, rules=rules)
     predicted = [
-        (scored_type(t.type.value), t.span.start, t.span.end, t.rule or "")
+        (scored_type(t.type.value), piece.start, piece.end, t.rule or "")
         for t in agreement.terms
         if _positive(t) and t.span is not None
+        for piece in t.pieces
     ]
     line = 1
     last = 0

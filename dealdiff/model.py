@@ -121,9 +121,19 @@ class Term:
 
     status: str
     span: Span | None = attrs.field(default=None, eq=False)
+    #: Every piece of the evidence, in order, when page furniture (a page number, a running
+    #: header) interrupts it; ``span`` is then the first piece. Empty when it is one piece.
+    spans: tuple[Span, ...] = attrs.field(default=(), eq=False, converter=_to_tuple)
     text: str = attrs.field(default="", eq=False)
     section: str | None = attrs.field(default=None, eq=False)
     rule: str | None = attrs.field(default=None, eq=False)
+
+    @property
+    def pieces(self) -> tuple[Span, ...]:
+        """Every piece of the evidence, in order: ``text`` is their text, joined by newlines."""
+        if self.spans:
+            return self.spans
+        return (self.span,) if self.span is not None else ()
 
     @property
     def negative(self) -> bool:

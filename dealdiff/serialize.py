@@ -67,6 +67,8 @@ def term_to_dict(term: Term, *, location: bool = True) -> dict[str, Any]:
         out[name] = encode_value(value)
     if location:
         out["span"] = term.span.to_dict() if term.span else None
+        if term.spans:
+            out["spans"] = [s.to_dict() for s in term.spans]
         out["text"] = term.text
         out["section"] = term.section
         out["rule"] = term.rule
@@ -121,6 +123,10 @@ def term_from_dict(data: Any, *, file: str = "<data>") -> Term:
         try:
             if key == "span":
                 kwargs[key] = Span.from_dict(value) if value else None
+            elif key == "spans":
+                if not isinstance(value, list):
+                    raise ValueError("expected a list of spans")
+                kwargs[key] = tuple(Span.from_dict(v) for v in value)
             elif key in ("text", "section", "rule"):
                 kwargs[key] = value if value is None or key != "text" else str(value)
             else:

@@ -435,11 +435,13 @@ def field_kind(cls: type[Term], name: str) -> str | None:
 
 
 _KINDS: dict[tuple[type[Term], str], str | None] = {}
+#: Where a parsed term's evidence is: never written in a term file.
+_LOCATION = frozenset({"span", "spans"})
 
 
 def _field_kind(cls: type[Term], name: str) -> str | None:
     field = attrs.fields_dict(cls).get(name)
-    if field is None or name == "span":
+    if field is None or name in _LOCATION:
         return None
     if name in PARTY_FIELDS:
         return "party"
@@ -477,7 +479,7 @@ def _enum_values(cls: type[Term], name: str) -> tuple[type[enum.Enum], list[str]
 
 def _field_names(cls: type[Term]) -> list[str]:
     if cls not in _NAMES:
-        _NAMES[cls] = [f.name for f in attrs.fields(cls) if f.name != "span"]
+        _NAMES[cls] = [f.name for f in attrs.fields(cls) if f.name not in _LOCATION]
     return _NAMES[cls]
 
 

@@ -28,7 +28,7 @@ def test_every_span_quotes_its_evidence(path: Path) -> None:
     lines = text.split("\n")
     for term in agreement.terms:
         assert term.span is not None
-        assert text[term.span.start : term.span.end] == term.text
+        assert "\n".join(text[s.start : s.end] for s in term.pieces) == term.text
         assert lines[term.span.line - 1][term.span.column - 1 :].startswith(
             term.text.split("\n")[0]
         )
@@ -318,7 +318,7 @@ def test_mutated_text_never_breaks_the_parser(
     mutated = "".join(chunk)
     for term in dealdiff.parse_text(mutated).terms:
         assert term.span is not None
-        assert mutated[term.span.start : term.span.end] == term.text
+        assert "\n".join(mutated[s.start : s.end] for s in term.pieces) == term.text
 
 
 def test_malformed_json_input_shows_the_line_with_a_caret(tmp_path: Path) -> None:
@@ -366,7 +366,7 @@ def test_a_lead_in_claims_the_list_below_it(body: str, claimed: str) -> None:
     text = _LIST_PREAMBLE + body
     (term,) = [t for t in dealdiff.parse_text(text).terms if t.text.startswith("4.1")]
     assert term.text.endswith(claimed)
-    assert text[term.span.start : term.span.end] == term.text
+    assert "\n".join(text[s.start : s.end] for s in term.pieces) == term.text
 
 
 @pytest.mark.parametrize(
@@ -457,3 +457,45 @@ def test_a_definition_padded_with_spaces_is_found_as_one_written_plainly() -> No
     padded = '"Third Party Software"          means ' + body + " " + body + ".\n"
     assert "third party software" in find_definitions(plain)
     assert "third party software" in find_definitions(padded)
+
+
+_PAGED = (
+    'This Supply Agreement is made between Alder Co. ("Supplier") and Birch Inc. ("Customer").\n\n'
+    "4.1 Customer shall purchase from Supplier a minimum of 5,000 units of the Products in each"
+    "\n\n- 7 -\n\n"
+    "Contract Year during the Term.\n\n"
+    "5.1 Customer shall pay Supplier a royalty of five percent (5%) of Net Sales.\n\n- 8 -\n\n"
+    "5.2 Royalties are due within thirty days after each Quarter.\n"
+)
+
+
+def test_a_clause_carries_on_after_a_page_number() -> None:
+    terms = dealdiff.parse_text(_PAGED).terms
+    commitment = next(t for t in terms if t.type.value == "minimum_commitment")
+    pieces = [_PAGED[s.start : s.end] for s in commitment.pieces]
+    first = "4.1 Customer shall purchase from Supplier a minimum of 5,000 units of the Products"
+    assert pieces == [first + " in each", "Contract Year during the Term."]
+    assert commitment.span == commitment.spans[0]
+    assert commitment.text == "\n".join(pieces)  # the page number is no part of the evidence
+    assert "7" not in commitment.text.replace("4.1", "")
+
+
+def test_a_page_number_after_a_full_stop_ends_the_clause() -> None:
+    share = next(t for t in dealdiff.parse_text(_PAGED).terms if t.type.value == "revenue_share")
+    assert share.spans == ()
+    assert share.text.endswith("of Net Sales.")
+
+
+def test_parse_json_lists_the_pieces_of_a_broken_clause(tmp_path: Path) -> None:
+    from schema_lite import schema_errors
+
+    path = tmp_path / "paged.txt"
+    path.write_text(_PAGED, "utf-8")
+    code, out, _ = run("parse", str(path), "--format", "json")
+    doc = json.loads(out)
+    assert list(schema_errors(doc, PARSE_SCHEMA, PARSE_SCHEMA)) == []
+    broken, whole = doc["terms"]
+    assert broken["span"] == broken["spans"][0] and len(broken["spans"]) == 2
+    assert "spans" not in whole
+    term = dealdiff.serialize.term_from_dict(broken)
+    assert term.pieces == tuple(dealdiff.Span.from_dict(s) for s in broken["spans"])

@@ -54,8 +54,7 @@ def main(argv: list[str]) -> int:
             for t in agreement.terms  # type: ignore[attr-defined]
             if not t.negative
             and scored_type(t.type.value) == row["type"]
-            and t.span.start < row["end"]
-            and t.span.end > row["start"]
+            and any(s.start < row["end"] and s.end > row["start"] for s in t.pieces)
         ]
         if not terms:
             continue

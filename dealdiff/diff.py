@@ -277,15 +277,21 @@ def _references(
     left: Sequence[int],
     own: Sequence[tuple[Term, dict[str, Any]]],
     other: Sequence[tuple[Term, dict[str, Any]]],
+    works: tuple[set[int], set[int]] = (set(), set()),
 ) -> set[int]:
     """The indexes in ``left`` (unpaired terms of version ``own``, given with their
     canonical fields) of terms that only refer to a fuller term of the same type, in either
     version: fewer fields and none that differ ("the revenue share payable under Section
-    3.1" beside "a revenue share of 20% of Net Revenue")."""
+    3.1" beside "a revenue share of 20% of Net Revenue"). The terms at the indexes in
+    ``works`` (of ``own``, of ``other``: the mechanics of another right, how an option
+    lapses) are referred to by nothing: their fields are the right they work."""
+    own_works, other_works = works
+    pool = [p for k, p in enumerate(other) if k not in other_works]
+    pool += [p for k, p in enumerate(own) if k not in own_works]
     out: set[int] = set()
     for i in left:
         term, canon = own[i]
-        same_type = [(t, c) for t, c in (*other, *own) if t is not term and t.type == term.type]
+        same_type = [(t, c) for t, c in pool if t is not term and t.type == term.type]
         if any(_subsumes(c, canon) for _, c in same_type):
             out.add(i)
     return out
@@ -460,15 +466,18 @@ def _pairing(
     news = list(zip(new_terms, new_canon, strict=True))
     left_old = [i for i in range(len(olds)) if i not in used_old]
     left_new = [j for j in range(len(news)) if j not in used_new]
+    # How a right is worked (how an option lapses) is no fuller right to refer to.
+    old_works = _mechanics(range(len(old_terms)), old_terms)
+    new_works = _mechanics(range(len(new_terms)), new_terms)
     quiet_old = (
-        _references(left_old, olds, news)
+        _references(left_old, olds, news, (old_works, new_works))
         | _said_again(left_old, old_terms, old_ties)
-        | _mechanics(left_old, old_terms)
+        | old_works.intersection(left_old)
     )
     quiet_new = (
-        _references(left_new, news, olds)
+        _references(left_new, news, olds, (new_works, old_works))
         | _said_again(left_new, new_terms, new_ties)
-        | _mechanics(left_new, new_terms)
+        | new_works.intersection(left_new)
     )
     old_stated = {(t.type, tie) for t, tie in zip(old_terms, old_ties, strict=True)}
     new_stated = {(t.type, tie) for t, tie in zip(new_terms, new_ties, strict=True)}

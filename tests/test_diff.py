@@ -857,3 +857,25 @@ def test_a_right_of_its_own_beside_another_is_reported(later: Term) -> None:
     option = at(PriorityAccess(kind="option", holder="Sable", subject="Compounds"), 5, "3.1")
     (change,) = diff(agreement(option), agreement(option, later)).changes
     assert change.kind.value == "added"
+
+
+def test_a_new_bare_right_is_reported_beside_the_mechanics_of_another() -> None:
+    # The lapse clause names holder and grantor; it must not make the bare grant added in
+    # the new version look like a mere reference to it.
+    option = at(PriorityAccess(kind="option", holder="Sable", subject="Compounds"), 5, "3.1")
+    lapse = at(
+        PriorityAccess(kind="rofr", holder="Sable", grantor="Juniper"),
+        40,
+        "3.3",
+        "3.3 If Sable does not exercise the option, Juniper shall be free to license the"
+        " Compounds to a third party on terms no better than those offered to Sable.",
+    )
+    grant = at(
+        PriorityAccess(kind="rofr", holder="Sable"),
+        80,
+        "3.4",
+        "3.4 Sable shall also have a right of first refusal.",
+    )
+    (change,) = diff(agreement(option, lapse), agreement(option, lapse, grant)).changes
+    assert change.kind.value == "added"
+    assert change.new_term is grant

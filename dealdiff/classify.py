@@ -399,11 +399,11 @@ class Classifier:
         if self.text[start:end].rstrip().endswith(":"):
             end = self.list_below(end)
         pieces = self.pieces(start, end)
-        spans = tuple(self.index.span(a, b) for a, b in pieces) if len(pieces) > 1 else ()
+        spans = tuple(self.index.span(a, b) for a, b in pieces)
         return cls(
             status=cons.status,
-            span=spans[0] if spans else self.index.span(start, end),
-            spans=spans,
+            span=spans[0],
+            spans=spans if len(spans) > 1 else (),
             text="\n".join(self.text[a:b] for a, b in pieces),
             rule=cons.id,
             **kwargs,
@@ -411,9 +411,12 @@ class Classifier:
 
     def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """``text[start:end]`` without the page furniture inside it, as the pieces between."""
+        furniture = self.segmenter.furniture_in(start, end)
+        if not furniture:
+            return [(start, end)]
         out: list[tuple[int, int]] = []
         bounds = [start]
-        for f_start, f_end in self.segmenter.furniture_in(start, end):
+        for f_start, f_end in furniture:
             bounds += [max(start, f_start), min(end, f_end)]
         bounds.append(end)
         for a, b in zip(bounds[::2], bounds[1::2], strict=True):

@@ -197,7 +197,5 @@ def test_a_right_to_answer_within_consecutive_days_keeps_its_period() -> None:
 
 
 def test_a_right_held_also_names_its_holder() -> None:
-    term = one_term(
-        HELION, "3.4 Helion shall also have a right of first refusal on the Assets."
-    )
+    term = one_term(HELION, "3.4 Helion shall also have a right of first refusal on the Assets.")
     assert term.holder == "Helion"

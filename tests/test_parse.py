@@ -499,3 +499,12 @@ def test_parse_json_lists_the_pieces_of_a_broken_clause(tmp_path: Path) -> None:
     assert "spans" not in whole
     term = dealdiff.serialize.term_from_dict(broken)
     assert term.pieces == tuple(dealdiff.Span.from_dict(s) for s in broken["spans"])
+
+
+def test_evidence_is_its_pieces_text_when_a_clause_ends_in_odd_space() -> None:
+    text = (
+        _PAGED.split("\n\n")[0]
+        + "\n\n5.1 Customer shall pay Supplier a royalty of 5%\u2028\n\n[***]\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert "\n".join(text[s.start : s.end] for s in term.pieces) == term.text

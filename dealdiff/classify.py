@@ -58,6 +58,8 @@ _CLAUSE_START = re.compile(
     r"[^\S\n]*(?:(?:Section|Article|Clause)[^\S\n]+)?\d{1,3}(?:\.\d{1,3})+\.?[^\S\n]", re.I
 )
 _MAX_ITEMS = 30
+#: A table's rows are its figures: many more of them are read than of a list's items.
+_MAX_ROWS = 400
 #: The last character of a sentence or a lead-in: a line that ends so is no table's header.
 _SENTENCE_END = frozenset(".;:,!?")
 #: The next line that is not blank, one blank line between at most.
@@ -491,7 +493,8 @@ class Classifier:
         if line_end < 0 or text[end:line_end].strip():
             return end  # the clause carries on on its own line: no list below it
         last, at, blank, items = end, line_end + 1, 0, 0
-        while at < len(text) and items < _MAX_ITEMS:
+        most = _MAX_ROWS if rows_only else _MAX_ITEMS
+        while at < len(text) and items < most:
             nl = text.find("\n", at)
             nl = len(text) if nl < 0 else nl
             line, line_start, at = text[at:nl], at, nl + 1

@@ -879,3 +879,17 @@ def test_a_new_bare_right_is_reported_beside_the_mechanics_of_another() -> None:
     (change,) = diff(agreement(option, lapse), agreement(option, lapse, grant)).changes
     assert change.kind.value == "added"
     assert change.new_term is grant
+
+
+def test_a_change_deep_in_a_long_table_of_minimums_is_reported() -> None:
+    head = (
+        'This Supply Agreement is made between Alder Co. ("Supplier") and Birch Inc. ("Buyer").'
+        "\n\nEXHIBIT B\n\nMonth          Minimum Purchase Amount\n"
+    )
+    rows = [f"Month {n:<8} ${100_000 + 1_000 * n:,}" for n in range(1, 61)]
+    old = head + "\n".join(rows) + "\n"
+    rows[49] = "Month 50       $999,000"
+    new = head + "\n".join(rows) + "\n"
+    (change,) = dealdiff.diff(dealdiff.parse_text(old), dealdiff.parse_text(new)).changes
+    assert change.field == "figures"
+    assert "USD 999,000" in change.new and "USD 150,000" in change.old

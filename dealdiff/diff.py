@@ -53,6 +53,7 @@ __all__ = [
     "pair_terms",
     "term_label",
     "format_field",
+    "figures_pair",
     "change_to_dict",
     "result_to_dict",
 ]
@@ -596,6 +597,37 @@ def format_field(name: str, value: Any, term: Term | None = None) -> str:
     return format_value(name, value)
 
 
+#: Up to this many figures a side, a changed clause's figures are shown in full.
+_FIGURES_IN_FULL = 8
+
+
+def figures_pair(old: list[str], new: list[str]) -> tuple[str, str, str]:
+    """A clause's figures before and after, for people, and a note: all of them when they are
+    few, else only the run that differs, with "…" for the unchanged figures around it.
+
+    >>> figures_pair(["1%", "2%"], ["1%", "3%"])
+    ('1%, 2%', '1%, 3%', '')
+    >>> rows = [f"USD {n},000" for n in range(100, 110)]
+    >>> figures_pair(rows, rows[:4] + ["USD 999,000"] + rows[5:])
+    ('…, USD 104,000, …', '…, USD 999,000, …', ' (1 of 10 figures changed)')
+    """
+    if max(len(old), len(new)) <= _FIGURES_IN_FULL:
+        return ", ".join(old) or "-", ", ".join(new) or "-", ""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+
+    def run(figures: list[str]) -> str:
+        middle = figures[head : len(figures) - tail] or ["-"]
+        return ", ".join((["…"] if head else []) + middle + (["…"] if tail else []))
+
+    total = max(len(old), len(new))
+    return run(old), run(new), f" ({total - head - tail} of {total} figures changed)"
+
+
 def _pct_text(old: Any, new: Any) -> str:
     pct = change_percent(old, new)
     if pct is None:
@@ -628,7 +660,10 @@ def _message_values(
         "field": field or "",
         "status": format_value("status", label_term.status),
     }
-    if kind is ChangeKind.CHANGED and field is not None:
+    if kind is ChangeKind.CHANGED and field == FIGURES and isinstance(old, list):
+        values["old"], values["new"], note = figures_pair(old, new)
+        values["new"] += note
+    elif kind is ChangeKind.CHANGED and field is not None:
         values["old"] = format_field(field, old, old_t)
         values["new"] = format_field(field, new, new_t)
         values["change_pct"] = _pct_text(old, new)

@@ -893,3 +893,19 @@ def test_a_change_deep_in_a_long_table_of_minimums_is_reported() -> None:
     (change,) = dealdiff.diff(dealdiff.parse_text(old), dealdiff.parse_text(new)).changes
     assert change.field == "figures"
     assert "USD 999,000" in change.new and "USD 150,000" in change.old
+
+
+def test_a_long_table_shows_only_the_figures_that_changed(tmp_path: Path) -> None:
+    head = (
+        'This Supply Agreement is made between Alder Co. ("Supplier") and Birch Inc. ("Buyer").'
+        "\n\nEXHIBIT B\n\nMonth          Minimum Purchase Amount\n"
+    )
+    rows = [f"Month {n:<8} ${100_000 + 1_000 * n:,}" for n in range(1, 61)]
+    (tmp_path / "old.txt").write_text(head + "\n".join(rows) + "\n", "utf-8")
+    rows[49] = "Month 50       $999,000"
+    (tmp_path / "new.txt").write_text(head + "\n".join(rows) + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["diff", str(tmp_path / "old.txt"), str(tmp_path / "new.txt")])
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "figures" in x)
+    assert "figures: …, USD 150,000, … → …, USD 999,000, … (1 of 60 figures changed)" in line
+    assert "USD 101,000" not in result.output

@@ -6,7 +6,8 @@ DATA_DIR defaults to ../shared/data/cuad-dev (its contracts/ folder is read at r
 nothing of it is copied into the repository). For every contract it makes edited copies
 and diffs each against the original:
 
-* no-op edits, which must report nothing: section numbers shifted by one ("3.2" -> "4.2"),
+* no-op edits, which must report nothing: section numbers shifted by one ("3.2" -> "4.2",
+  at the start of a line and where the text cites them, "Section 3.2" -> "Section 4.2"),
   runs of spaces collapsed, one paragraph moved elsewhere, every "shall" made "will",
   straight quotes made curly;
 * term edits, made inside the evidence of one term found in the original, which must be
@@ -39,7 +40,9 @@ from dealdiff.model import Agreement, Term
 
 DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cuad-dev"
 
-_SECTION = re.compile(r"(?m)^(\s*)(\d{1,2})\.(\d{1,2})\b")
+_SECTION = re.compile(
+    r"(?m)(^\s*|\b(?:Sections?|Articles?|Clauses?)\s+)(\d{1,2})\.(\d{1,2})\b", re.I
+)
 _SPACES = re.compile(r"[ \t]{2,}")
 _SHALL = re.compile(r"\bshall\b")
 _QUOTED = re.compile(r'"([^"\n]{0,80})"')

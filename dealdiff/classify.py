@@ -25,7 +25,7 @@ from .segment import Segmenter
 from .spans import LineIndex
 from .values import Money, Period, ValueMatch, find_values, parse_period
 
-__all__ = ["Candidate", "Outcome", "Classifier", "classify"]
+__all__ = ["Candidate", "Outcome", "Classifier", "classify", "fold"]
 
 _LEADING = re.compile(r"^(?:(?:the|its|their|his|her|all|any|such|each|an?)\s+)+", re.I)
 _SPLIT_TERRITORY = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+)\s*")
@@ -674,4 +674,72 @@ def classify(
     ``explain``: every candidate sentence, with why it made no term)."""
     candidates = Classifier(rules, text, parties).run(explain=explain)
     terms = [o.term for c in candidates for o in c.outcomes if o.term is not None]
-    return terms, candidates
+    return fold(terms, rules), candidates
+
+
+#: The sections a sentence names: "Section 4", "Sections 4.1 and 4.2(b)", "Article 7".
+_SECTIONS_NAMED = re.compile(
+    r"\b(?:sections?|articles?|clauses?)\s+"
+    r"((?:\d+(?:\.\d+)*(?:\s*\([a-z0-9]{1,4}\))*(?:\s*,\s*|\s+and\s+|\s+or\s+)?)+)",
+    re.I,
+)
+_SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)*(?:\s*\([a-z0-9]{1,4}\))*", re.I)
+
+
+def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
+    """``terms`` with what qualifies another term folded into it.
+
+    A term made by a construction with ``into`` (a carve-out: "The exclusivity obligations
+    of Section 4 shall not apply to inference workloads") is no term of its own: its
+    ``subject`` is added to that list field of the terms it refers to, the positive terms of
+    its type in the sections it names, or else the nearest one before it. With no such term
+    (an amendment's carve-out of a clause it does not restate), it is dropped.
+    """
+    into = {c.id: c.into for t in rules.types.values() for c in t.constructions if c.into}
+    if not any((t.rule or "") in into for t in terms):
+        return list(terms)
+    kept: list[Term | None] = list(terms)
+    for k, term in enumerate(terms):
+        field = into.get(term.rule or "")
+        if field is None:
+            continue
+        kept[k] = None
+        value = getattr(term, "subject", None)
+        if not value:
+            continue
+        named = [
+            " ".join(n.split())
+            for m in _SECTIONS_NAMED.finditer(term.text)
+            for n in _SECTION_NUMBER.findall(m.group(1))
+        ]
+        targets = [
+            j
+            for j, u in enumerate(kept)
+            if u is not None
+            and u.type == term.type
+            and not u.negative
+            and (u.rule or "") not in into
+            and (not named or _in_sections(u.section, named))
+        ]
+        if not named:
+            targets = [j for j in targets if j < k][-1:]
+        for j in targets:
+            target = kept[j]
+            assert target is not None
+            have = getattr(target, field)
+            if value not in have:
+                extended: dict[str, Any] = {field: (*have, value)}
+                kept[j] = attrs.evolve(target, **extended)
+    return [t for t in kept if t is not None]
+
+
+def _in_sections(section: str | None, named: Sequence[str]) -> bool:
+    """Whether ``section`` ("4.1(b)") is one of ``named`` or inside one ("4", "4.1")."""
+    if section is None:
+        return False
+    bare = section.replace(" ", "")
+    return any(
+        bare == n.replace(" ", "")
+        or bare.startswith((n.replace(" ", "") + ".", n.replace(" ", "") + "("))
+        for n in named
+    )

@@ -128,6 +128,7 @@ def _explain_lines(source: str, text: str, rules: RuleSet) -> Iterator[str]:
 
     agreement, candidates = explain_agreement(text, source=source, rules=rules)
     index = LineIndex(text)
+    folds = {c.id: c.into for t in rules.types.values() for c in t.constructions if c.into}
     yield f"{source}: {len(agreement.terms)} terms from {len(candidates)} candidate sentences"
     for cand in candidates:
         line, col = index.position(cand.start)
@@ -137,7 +138,13 @@ def _explain_lines(source: str, text: str, rules: RuleSet) -> Iterator[str]:
             snippet = snippet[:157] + "..."
         yield f"{where}  {snippet}"
         for out in cand.outcomes:
-            if out.verdict == "term":
+            if out.verdict == "term" and out.rule in folds:
+                carved = getattr(out.term, "subject", None)
+                yield (
+                    f"    {out.type.value}: {carved!r} added to the {folds[out.rule]} of the"
+                    f" {out.type.value} it names (no term of its own) by rule {out.rule}"
+                )
+            elif out.verdict == "term":
                 status = getattr(out.term, "status", "")
                 yield f"    {out.type.value}: {getattr(status, 'value', status)} by rule {out.rule}"
             elif out.verdict == "vetoed":

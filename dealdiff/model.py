@@ -156,6 +156,9 @@ class Exclusivity(Term):
     subject: str | None = None
     territory: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     end: dt.date | None = None
+    #: What the exclusivity does not cover, from the agreement's carve-outs ("The exclusivity
+    #: obligations of Section 4 shall not apply to inference workloads").
+    exceptions: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 
 
 @attrs.frozen(kw_only=True)

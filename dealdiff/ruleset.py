@@ -55,7 +55,7 @@ _CLASSIFICATION_KEYS = {
     "veto",
     "fields",
 }
-_RULE_KEYS = {"id", "description", "pattern", "status", "type", "set", "also", "unless"}
+_RULE_KEYS = {"id", "description", "pattern", "status", "type", "set", "also", "unless", "into"}
 
 
 @attrs.frozen
@@ -85,6 +85,10 @@ class Construction:
     also: Pattern | None
     unless: Pattern | None
     origin: str
+    #: A list field of the term this construction qualifies (``exceptions``): what it
+    #: matched is no term of its own, its ``subject`` is added to that field of the term
+    #: it refers to (see :func:`dealdiff.classify.fold`).
+    into: str | None = None
 
 
 @attrs.frozen(eq=False)
@@ -327,6 +331,13 @@ class _Loader:
                 for key in fixed:
                     if key not in names:
                         raise self.error(origin, raw, f"{rid}: {ctype} has no field {key!r}", rid)
+                into = entry.get("into")
+                if into is not None and (
+                    into not in names or "tuple" not in str(attrs.fields_dict(cls)[into].type)
+                ):
+                    raise self.error(
+                        origin, raw, f"{rid}: into {into!r} is no list field of {ctype}", rid
+                    )
                 constructions.append(
                     Construction(
                         id=rid,
@@ -342,6 +353,7 @@ class _Loader:
                         if "unless" in entry
                         else None,
                         origin=origin,
+                        into=into,
                     )
                 )
             fields = {

@@ -1163,7 +1163,7 @@ def _block(term: Term, *, evidence: bool) -> str:
         lines.extend(_format_field(term, name, value))
     if term.section:
         lines.append(("section", _quote(term.section)))
-    body = "".join(f"  {name.ljust(_PAD)}{value}\n" for name, value in lines)
+    body = "".join(f"  {name.ljust(_PAD - 1)} {value}\n" for name, value in lines)
     head = _evidence(term) if evidence and term.text else ""
     return f"{head}{term.type.value} {{\n{body}}}\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dealdiff
-from dealdiff.model import Term
+from dealdiff.model import Exclusivity, Term
 
 QUORRA = 'Quorra Software Ltd. ("Quorra") and Pinecrest Systems, Inc. ("Pinecrest")'
 HELION = 'Helion Intelligence, Inc. ("Helion") and Arcadia Cloud Services LLC ("Arcadia")'
@@ -199,3 +199,33 @@ def test_a_right_to_answer_within_consecutive_days_keeps_its_period() -> None:
 def test_a_right_held_also_names_its_holder() -> None:
     term = one_term(HELION, "3.4 Helion shall also have a right of first refusal on the Assets.")
     assert term.holder == "Helion"
+
+
+_CARVED = (
+    "This Cloud Agreement is made between " + HELION + ".\n\n"
+    "4.1 During the Term, Helion shall use Arcadia as its exclusive provider of cloud "
+    "computing services.\n\n"
+    "5.1 Arcadia shall not provide cloud computing services to any competitor of Helion.\n\n"
+    "{carve}\n\n"
+    "7.1 Helion shall pay Arcadia the fees in Schedule 1.\n"
+)
+
+
+def _exclusivities(carve: str) -> dict[str | None, tuple[str, ...]]:
+    terms = dealdiff.parse_text(_CARVED.format(carve=carve)).terms
+    return {t.section: t.exceptions for t in terms if isinstance(t, Exclusivity)}
+
+
+def test_a_carve_out_is_an_exception_of_the_exclusivity_it_names() -> None:
+    carve = "6.1 The exclusivity obligations set forth in Section 4 shall not apply to inference."
+    assert _exclusivities(carve) == {"4.1": ("inference",), "5.1": ()}
+
+
+def test_a_carve_out_naming_no_section_qualifies_the_exclusivity_before_it() -> None:
+    carve = "5.2 The foregoing exclusivity shall not apply to sales to the Government."
+    assert _exclusivities(carve) == {"4.1": (), "5.1": ("sales to the Government",)}
+
+
+def test_a_carve_out_of_sections_the_text_does_not_hold_makes_nothing() -> None:
+    carve = "6.1 The exclusivity provisions of Section 9 shall not apply to inference."
+    assert _exclusivities(carve) == {"4.1": (), "5.1": ()}

@@ -76,6 +76,12 @@ def test_user_rules_override_by_id(tmp_path: Path) -> None:
             3,
         ),
         ("classes = [", "invalid TOML", 1),
+        (
+            'type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "EXCL"\n'
+            'status = "exclusive"\ninto = "holder"\n',
+            "x-y: into 'holder' is no list field of exclusivity",
+            3,
+        ),
     ],
 )
 def test_bad_rule_files_name_file_and_line(

@@ -20,6 +20,7 @@ from dealdiff.errors import InputError
 from dealdiff.model import (
     TERM_CLASSES,
     Agreement,
+    Exclusivity,
     Party,
     Term,
 )
@@ -335,3 +336,13 @@ def test_caret_line_counts_only_newlines() -> None:
 def test_a_party_name_with_escaped_quotes_starts_a_term_file(line: str) -> None:
     """Found by the round-trip property: a quoted name holding \\" was not recognised."""
     assert termfile.looks_like_termfile(line + "\n", "-")
+
+
+def test_a_long_field_name_is_written_apart_from_its_value() -> None:
+    agreement = Agreement(
+        source="x.terms",
+        terms=(Exclusivity(holder="Acme", exceptions=("inference workloads",)),),
+    )
+    text = termfile.dumps(agreement)
+    assert '  exceptions ["inference workloads"]\n' in text
+    assert "  holder    Acme\n" in text

@@ -684,6 +684,13 @@ _SECTIONS_NAMED = re.compile(
     re.I,
 )
 _SECTION_NUMBER = re.compile(r"\d+(?:\.\d+)*(?:\s*\([a-z0-9]{1,4}\))*", re.I)
+#: A sentence that cites a section at all ("Article V", "this Section"): it never falls back
+#: to the nearest term before it.
+_CITES_SECTION = re.compile(r"\b(?:sections?|articles?|clauses?)\b", re.I)
+#: "this Section", "this Article": the one the sentence stands in.
+_THIS_SECTION = re.compile(
+    r"\bth(?:is|e\s+present)\s+(?:section|article|clause)\b(?!\s+(?:\d|[IVXLC]+\b))", re.I
+)
 
 
 def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
@@ -691,9 +698,11 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
 
     A term made by a construction with ``into`` (a carve-out: "The exclusivity obligations
     of Section 4 shall not apply to inference workloads") is no term of its own: its
-    ``subject`` is added to that list field of the terms it refers to, the positive terms of
-    its type in the sections it names, or else the nearest one before it. With no such term
-    (an amendment's carve-out of a clause it does not restate), it is dropped.
+    ``subject`` is added to that list field of the terms it refers to: the positive terms of
+    its type in the sections it names ("Section 4", "this Section" for the one it stands
+    in), or, when it cites no section at all ("the foregoing exclusivity"), the nearest one
+    before it. With no such term (an amendment's carve-out of a clause it does not restate,
+    a section cited as "Article V") it is dropped.
     """
     into = {c.id: c.into for t in rules.types.values() for c in t.constructions if c.into}
     if not any((t.rule or "") in into for t in terms):
@@ -712,6 +721,10 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
             for m in _SECTIONS_NAMED.finditer(term.text)
             for n in _SECTION_NUMBER.findall(m.group(1))
         ]
+        own = re.match(r"\d+", term.section or "")
+        if own is not None and _THIS_SECTION.search(term.text):
+            named.append(own.group())  # "this Section", "this Article": where it stands
+        cites = bool(named) or _CITES_SECTION.search(term.text) is not None
         targets = [
             j
             for j, u in enumerate(kept)
@@ -719,9 +732,9 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
             and u.type == term.type
             and not u.negative
             and (u.rule or "") not in into
-            and (not named or _in_sections(u.section, named))
+            and (not cites or _in_sections(u.section, named))
         ]
-        if not named:
+        if not cites:  # "the foregoing exclusivity": the nearest one before it
             targets = [j for j in targets if j < k][-1:]
         for j in targets:
             target = kept[j]

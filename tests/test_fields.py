@@ -229,3 +229,25 @@ def test_a_carve_out_naming_no_section_qualifies_the_exclusivity_before_it() -> 
 def test_a_carve_out_of_sections_the_text_does_not_hold_makes_nothing() -> None:
     carve = "6.1 The exclusivity provisions of Section 9 shall not apply to inference."
     assert _exclusivities(carve) == {"4.1": (), "5.1": ()}
+
+
+@pytest.mark.parametrize(
+    ("carve", "expected"),
+    [
+        # cited by number, without the word exclusivity
+        ("6.1 Section 4.1 shall not apply to inference.", {"4.1": ("inference",), "5.1": ()}),
+        (
+            "6.1 Notwithstanding Section 4.1, Helion may run inference on any cloud.",
+            {"4.1": ("run inference on any cloud",), "5.1": ()},
+        ),
+        # "this Section" is the one the sentence stands in
+        (
+            "5.2 The exclusivity provisions of this Section shall not apply to inference.",
+            {"4.1": (), "5.1": ("inference",)},
+        ),
+        # a citation that cannot be read is no licence to guess
+        ("6.1 This Article V shall not apply to inference.", {"4.1": (), "5.1": ()}),
+    ],
+)
+def test_carve_outs_by_section(carve: str, expected: dict[str, tuple[str, ...]]) -> None:
+    assert _exclusivities(carve) == expected

@@ -704,7 +704,7 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
     before it. With no such term (an amendment's carve-out of a clause it does not restate,
     a section cited as "Article V") it is dropped.
     """
-    into = {c.id: c.into for t in rules.types.values() for c in t.constructions if c.into}
+    into = rules.folds()
     if not any((t.rule or "") in into for t in terms):
         return list(terms)
     kept: list[Term | None] = list(terms)

@@ -128,7 +128,7 @@ def _explain_lines(source: str, text: str, rules: RuleSet) -> Iterator[str]:
 
     agreement, candidates = explain_agreement(text, source=source, rules=rules)
     index = LineIndex(text)
-    folds = {c.id: c.into for t in rules.types.values() for c in t.constructions if c.into}
+    folds = rules.folds()
     yield f"{source}: {len(agreement.terms)} terms from {len(candidates)} candidate sentences"
     for cand in candidates:
         line, col = index.position(cand.start)

@@ -117,6 +117,10 @@ class RuleSet:
     def word_classes(self, word: str) -> tuple[str, ...]:
         return _word_classes(self, word)
 
+    def folds(self) -> dict[str, str]:
+        """The constructions that qualify another term (``into``): rule id to list field."""
+        return {c.id: c.into for t in self.types.values() for c in t.constructions if c.into}
+
     @property
     def constructions(self) -> list[Construction]:
         return [c for t in self.types.values() for c in t.constructions]

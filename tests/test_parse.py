@@ -508,3 +508,15 @@ def test_evidence_is_its_pieces_text_when_a_clause_ends_in_odd_space() -> None:
     )
     (term,) = dealdiff.parse_text(text).terms
     assert "\n".join(text[s.start : s.end] for s in term.pieces) == term.text
+
+
+def test_a_table_of_minimum_cloud_spend_is_a_cloud_commitment_with_its_rows() -> None:
+    text = (
+        'This Cloud Services Agreement is made between Arcadia Cloud Services LLC ("Arcadia")'
+        ' and Helion Intelligence, Inc. ("Helion").\n\nSCHEDULE 2\n\n'
+        "Contract Year      Minimum Cloud Spend Commitment\n"
+        "Year 1             $50,000,000\nYear 2             $75,000,000\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert term.type.value == "cloud_commitment"
+    assert term.text.startswith("Contract Year") and term.text.endswith("$75,000,000")

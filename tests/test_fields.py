@@ -251,3 +251,14 @@ def test_a_carve_out_of_sections_the_text_does_not_hold_makes_nothing() -> None:
 )
 def test_carve_outs_by_section(carve: str, expected: dict[str, tuple[str, ...]]) -> None:
     assert _exclusivities(carve) == expected
+
+
+def test_a_carve_out_of_a_lettered_subsection() -> None:
+    text = (
+        "This Cloud Agreement is made between " + HELION + ".\n\n"
+        "4.1 Cloud Services.\n\n(a) Arcadia shall host the Platform.\n\n"
+        "(b) During the Term, Helion shall use Arcadia as its exclusive provider of cloud "
+        "computing services.\n\n4.2 Section 4.1(b) shall not apply to inference.\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert term.exceptions == ("inference",)

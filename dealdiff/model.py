@@ -205,6 +205,9 @@ class Commitment(Term):
     period: Period | None = None
     subject: str | None = None
     end: dt.date | None = None
+    #: What the commitment does not cover, from the agreement's carve-outs ("The purchase
+    #: obligation in Section 3.1 shall not apply to Products that Supplier fails to deliver").
+    exceptions: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 
 
 @attrs.frozen(kw_only=True)

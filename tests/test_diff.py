@@ -909,3 +909,22 @@ def test_a_long_table_shows_only_the_figures_that_changed(tmp_path: Path) -> Non
     line = next(x for x in result.output.splitlines() if "figures" in x)
     assert "figures: …, USD 150,000, … → …, USD 999,000, … (1 of 60 figures changed)" in line
     assert "USD 101,000" not in result.output
+
+
+def test_a_carve_out_added_to_a_commitment_is_a_major_change() -> None:
+    head = (
+        'This Supply Agreement is made between Alder Co. ("Supplier") and Birch Inc. ("Customer").'
+        "\n\n3.1 Customer shall purchase from Supplier not less than 10,000 units in each"
+        " Quarter.\n"
+    )
+    carve = (
+        "\n3.2 The purchase obligation in Section 3.1 shall not apply to any Quarter affected"
+        " by force majeure.\n"
+    )
+    (change,) = dealdiff.diff(dealdiff.parse_text(head), dealdiff.parse_text(head + carve)).changes
+    assert (change.field, change.old, change.new) == (
+        "exceptions",
+        (),
+        ("Quarter affected by force majeure",),
+    )
+    assert change.severity.value == "major" and change.rule == "commitment-exceptions-changed"

@@ -262,3 +262,16 @@ def test_a_carve_out_of_a_lettered_subsection() -> None:
     )
     (term,) = dealdiff.parse_text(text).terms
     assert term.exceptions == ("inference",)
+
+
+def test_a_carve_out_of_a_purchase_commitment_is_an_exception_of_it() -> None:
+    text = (
+        "This Supply Agreement is made between " + ALDER + ".\n\n"
+        "3.1 Customer shall purchase from Supplier not less than 10,000 units in each Quarter.\n\n"
+        "3.2 The purchase obligation in Section 3.1 shall not apply to any Quarter in which "
+        "Supplier is unable to deliver the quantities ordered.\n"
+    )
+    (term,) = dealdiff.parse_text(text).terms
+    assert term.exceptions == (
+        "Quarter in which Supplier is unable to deliver the quantities ordered",
+    )

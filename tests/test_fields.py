@@ -253,25 +253,30 @@ def test_carve_outs_by_section(carve: str, expected: dict[str, tuple[str, ...]])
     assert _exclusivities(carve) == expected
 
 
-def test_a_carve_out_of_a_lettered_subsection() -> None:
-    text = (
-        "This Cloud Agreement is made between " + HELION + ".\n\n"
-        "4.1 Cloud Services.\n\n(a) Arcadia shall host the Platform.\n\n"
-        "(b) During the Term, Helion shall use Arcadia as its exclusive provider of cloud "
-        "computing services.\n\n4.2 Section 4.1(b) shall not apply to inference.\n"
-    )
+@pytest.mark.parametrize(
+    ("parties", "body", "expected"),
+    [
+        # a lettered subsection, cited by number and letter
+        (
+            HELION,
+            "4.1 Cloud Services.\n\n(a) Arcadia shall host the Platform.\n\n"
+            "(b) During the Term, Helion shall use Arcadia as its exclusive provider of cloud "
+            "computing services.\n\n4.2 Section 4.1(b) shall not apply to inference.\n",
+            ("inference",),
+        ),
+        # a purchase commitment
+        (
+            ALDER,
+            "3.1 Customer shall purchase from Supplier not less than 10,000 units in each "
+            "Quarter.\n\n3.2 The purchase obligation in Section 3.1 shall not apply to any "
+            "Quarter in which Supplier is unable to deliver the quantities ordered.\n",
+            ("Quarter in which Supplier is unable to deliver the quantities ordered",),
+        ),
+    ],
+)
+def test_a_carve_out_is_an_exception_of_the_term_it_names(
+    parties: str, body: str, expected: tuple[str, ...]
+) -> None:
+    text = "This Agreement is made between " + parties + ".\n\n" + body
     (term,) = dealdiff.parse_text(text).terms
-    assert term.exceptions == ("inference",)
-
-
-def test_a_carve_out_of_a_purchase_commitment_is_an_exception_of_it() -> None:
-    text = (
-        "This Supply Agreement is made between " + ALDER + ".\n\n"
-        "3.1 Customer shall purchase from Supplier not less than 10,000 units in each Quarter.\n\n"
-        "3.2 The purchase obligation in Section 3.1 shall not apply to any Quarter in which "
-        "Supplier is unable to deliver the quantities ordered.\n"
-    )
-    (term,) = dealdiff.parse_text(text).terms
-    assert term.exceptions == (
-        "Quarter in which Supplier is unable to deliver the quantities ordered",
-    )
+    assert term.exceptions == expected

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from .definitions import find_definitions
-from .model import TERM_CLASSES, Party, Term, TermType
+from .model import TERM_CLASSES, Commitment, Party, Term, TermType
 from .patterns import Encoded, Pattern, Token, encode_span, ratio_share
 from .ruleset import Construction, RuleSet, TypeRules, package_text
 from .segment import Segmenter
@@ -725,11 +725,11 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
         if own is not None and _THIS_SECTION.search(term.text):
             named.append(own.group())  # "this Section", "this Article": where it stands
         cites = bool(named) or _CITES_SECTION.search(term.text) is not None
+        kind = _kind(term)
         targets = [
             j
             for j, u in enumerate(kept)
-            if u is not None
-            and u.type == term.type
+            if isinstance(u, kind)
             and not u.negative
             and (u.rule or "") not in into
             and (not cites or _in_sections(u.section, named))
@@ -744,6 +744,12 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
                 extended: dict[str, Any] = {field: (*have, value)}
                 kept[j] = attrs.evolve(target, **extended)
     return [t for t in kept if t is not None]
+
+
+def _kind(term: Term) -> type[Term]:
+    """The terms a qualifying term may fold into: of its class, or any purchase commitment
+    for a commitment (a carve-out rule cannot tell a cloud commitment from another)."""
+    return Commitment if isinstance(term, Commitment) else type(term)
 
 
 def _in_sections(section: str | None, named: Sequence[str]) -> bool:

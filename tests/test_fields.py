@@ -272,6 +272,14 @@ def test_carve_outs_by_section(carve: str, expected: dict[str, tuple[str, ...]])
             "Quarter in which Supplier is unable to deliver the quantities ordered.\n",
             ("Quarter in which Supplier is unable to deliver the quantities ordered",),
         ),
+        # a cloud commitment: the carve-out rule makes a purchase commitment of either kind
+        (
+            HELION,
+            "4.1 Helion commits to purchase cloud services from Arcadia with fees of not less"
+            " than $50,000,000 in each Contract Year.\n\n4.2 The purchase commitment in"
+            " Section 4.1 shall not apply to inference credits.\n",
+            ("inference credits",),
+        ),
     ],
 )
 def test_a_carve_out_is_an_exception_of_the_term_it_names(

@@ -717,7 +717,7 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
         if not value:
             continue
         named = [
-            " ".join(n.split())
+            "".join(n.split())
             for m in _SECTIONS_NAMED.finditer(term.text)
             for n in _SECTION_NUMBER.findall(m.group(1))
         ]
@@ -753,12 +753,9 @@ def _kind(term: Term) -> type[Term]:
 
 
 def _in_sections(section: str | None, named: Sequence[str]) -> bool:
-    """Whether ``section`` ("4.1(b)") is one of ``named`` or inside one ("4", "4.1")."""
+    """Whether ``section`` ("4.1(b)") is one of ``named`` (written without spaces) or inside
+    one ("4", "4.1")."""
     if section is None:
         return False
-    bare = section.replace(" ", "")
-    return any(
-        bare == n.replace(" ", "")
-        or bare.startswith((n.replace(" ", "") + ".", n.replace(" ", "") + "("))
-        for n in named
-    )
+    bare = "".join(section.split())
+    return any(bare == n or bare.startswith((n + ".", n + "(")) for n in named)

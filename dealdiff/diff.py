@@ -54,6 +54,7 @@ __all__ = [
     "term_label",
     "format_field",
     "figures_pair",
+    "change_texts",
     "change_to_dict",
     "result_to_dict",
 ]
@@ -320,9 +321,9 @@ def _said_again(left: Sequence[int], terms: Sequence[Term], ties: Sequence[str])
     return out
 
 
-def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
-    """The indexes in ``left`` (unpaired terms) of first rights that only work another right
-    of the same article: how an option lapses or a negotiation ends ("If Sable does not
+def _mechanics(terms: Sequence[Term]) -> set[int]:
+    """The indexes of the first rights in ``terms`` that only work another right of the
+    same article: how an option lapses or a negotiation ends ("If Sable does not
     exercise the option within that period, ... Juniper shall be free to license the Program
     Compounds to any third party" beside the option of section 3.1). Such a sentence grants
     nothing new: it names no subject of its own, its holder already holds a right stated
@@ -335,8 +336,7 @@ def _mechanics(left: Sequence[int], terms: Sequence[Term]) -> set[int]:
         if t.type is TermType.PRIORITY_ACCESS
     ]
     out: set[int] = set()
-    for i in left:
-        term = terms[i]
+    for i, term in enumerate(terms):
         holder = getattr(term, "holder", None)
         article = _article(term)
         if term.type is not TermType.PRIORITY_ACCESS or holder is None or article is None:
@@ -468,8 +468,8 @@ def _pairing(
     left_old = [i for i in range(len(olds)) if i not in used_old]
     left_new = [j for j in range(len(news)) if j not in used_new]
     # How a right is worked (how an option lapses) is no fuller right to refer to.
-    old_works = _mechanics(range(len(old_terms)), old_terms)
-    new_works = _mechanics(range(len(new_terms)), new_terms)
+    old_works = _mechanics(old_terms)
+    new_works = _mechanics(new_terms)
     quiet_old = (
         _references(left_old, olds, news, (old_works, new_works))
         | _said_again(left_old, old_terms, old_ties)
@@ -628,6 +628,17 @@ def figures_pair(old: list[str], new: list[str]) -> tuple[str, str, str]:
     return run(old), run(new), f" ({total - head - tail} of {total} figures changed)"
 
 
+def change_texts(
+    field: str, old: Any, new: Any, old_t: Term | None = None, new_t: Term | None = None
+) -> tuple[str, str]:
+    """A changed field's old and new values for people; a clause's figures as
+    :func:`figures_pair` shows them, its note after the new ones."""
+    if field == FIGURES and isinstance(old, list) and isinstance(new, list):
+        old_text, new_text, note = figures_pair(old, new)
+        return old_text, new_text + note
+    return format_field(field, old, old_t), format_field(field, new, new_t)
+
+
 def _pct_text(old: Any, new: Any) -> str:
     pct = change_percent(old, new)
     if pct is None:
@@ -660,12 +671,8 @@ def _message_values(
         "field": field or "",
         "status": format_value("status", label_term.status),
     }
-    if kind is ChangeKind.CHANGED and field == FIGURES and isinstance(old, list):
-        values["old"], values["new"], note = figures_pair(old, new)
-        values["new"] += note
-    elif kind is ChangeKind.CHANGED and field is not None:
-        values["old"] = format_field(field, old, old_t)
-        values["new"] = format_field(field, new, new_t)
+    if kind is ChangeKind.CHANGED and field is not None:
+        values["old"], values["new"] = change_texts(field, old, new, old_t, new_t)
         values["change_pct"] = _pct_text(old, new)
         values["direction"] = _direction(old, new)
         if isinstance(old, tuple) and isinstance(new, tuple):

@@ -29,13 +29,13 @@ from .diff import (
     Change,
     ChangeKind,
     DiffResult,
-    figures_pair,
+    change_texts,
     format_field,
     result_to_dict,
     term_label,
 )
 from .model import Term, TermType
-from .severity import FIGURES, Severity
+from .severity import Severity
 
 __all__ = [
     "FORMATS",
@@ -99,11 +99,9 @@ def _describe(change: Change) -> str:
         if change.old_term.negative == change.new_term.negative:
             old, new = _status_text(change.old_term), _status_text(change.new_term)
         return f"status: {old} → {new}"
-    if field == FIGURES and isinstance(change.old, list) and isinstance(change.new, list):
-        old_text, new_text, note = figures_pair(change.old, change.new)
-        return f"figures: {old_text} → {new_text}{note}"
-    old_text = format_field(field, change.old, change.old_term)
-    new_text = format_field(field, change.new, change.new_term)
+    old_text, new_text = change_texts(
+        field, change.old, change.new, change.old_term, change.new_term
+    )
     return f"{field}: {old_text} → {new_text}"
 
 

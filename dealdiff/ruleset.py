@@ -119,7 +119,7 @@ class RuleSet:
 
     def folds(self) -> dict[str, str]:
         """The constructions that qualify another term (``into``): rule id to list field."""
-        return {c.id: c.into for t in self.types.values() for c in t.constructions if c.into}
+        return {c.id: c.into for c in self.constructions if c.into}
 
     @property
     def constructions(self) -> list[Construction]:

@@ -16,12 +16,13 @@ How the text is cut, in order:
    furniture or at least two blank lines (a page break whose furniture was stripped), the text
    before it does not end in ``.?!:;`` and is not in capitals, and the text after it starts with
    a lower-case word that is not a list label (or, after a dangling lower-case word such as
-   "the", with any word that starts no section and no capitals line), the two sides stay one
-   region, and the sentence span contains the furniture (:meth:`Segmenter.masked` blanks it
-   out). A single blank line always ends a sentence. A region longer than ``MAX_REGION``
-   characters (no blank line for pages) is cut in its second half: at the last sentence end
-   (rule 4), else the last line ending in ``.?!:;``, else as for the sentence cap (rule 5), so
-   that every lookup stays bounded.
+   "the", with any word that starts no section and no capitals line; or, inside a capitalised
+   name such as "U.S. PGA / Tour Events" after a line of prose, with a capitalised word that
+   does not usually open a sentence), the two sides stay one region, and the sentence span
+   contains the furniture (:meth:`Segmenter.masked` blanks it out). A single blank line always
+   ends a sentence. A region longer than ``MAX_REGION`` characters (no blank line for pages)
+   is cut in its second half: at the last sentence end (rule 4), else the last line ending in
+   ``.?!:;``, else as for the sentence cap (rule 5), so that every lookup stays bounded.
 3. **Units**: inside a region, a line starting with a section number (``2.1``, ``2.``,
    ``(a)``, ``a.``, ``iv)``, ``Section 3.``, ``ARTICLE IV``, ``Exhibit A``) starts a new unit; a
    heading line (a number with only a title, or a short line in capitals or Title Case standing
@@ -157,6 +158,16 @@ _LEAD_SEPARATORS = " \t\r\f\v-–—:."
 _CAPS_HEADING = re.compile(r"[A-Z0-9&'’,;/\-(). ]*[A-Z0-9)]")
 _WORD = re.compile(r"\S+")
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+_NAME_END = re.compile(r"\S[^\S\n][A-Z][A-Za-z]*\Z")
+_INLINE_FURNITURE = re.compile(r"\b(?:Page\s+\d|[Cc]onfidential\b|CONFIDENTIAL\b)")
+# Capitalised words that usually open a sentence: after a page break they start a new one.
+_SENTENCE_OPENERS = frozenset(
+    """A After All Also An Any As At Before Both Certain Each Either Every Except Excluding
+    For Following From Further Furthermore He However If In It Its Made Neither No Not
+    Nothing Notwithstanding Now On Once Only Our Page Pursuant Provided She Subject Such
+    That The Their Then There Thereafter These They This Those To Under Unless Until Upon
+    We When Where Whereas Whether With Within Without You Your""".split()
+)
 _TITLE_WORD = re.compile(r"[A-Z0-9][\w'’&/\-]*")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -450,13 +461,16 @@ class Segmenter:
             return False
         if text[gap_end].islower():
             return True
-        # "... a license to resell the" / page break / "Airspan Products to ...".
-        last_word = last_line.rsplit(None, 1)[-1]
-        if not (last_word.isalpha() and last_word.islower()):
-            return False
         if self._marker_info(gap_end) is not None:
             return False
-        return not _is_caps(text[gap_end : self._line_end(gap_end)])
+        next_line = text[gap_end : self._line_end(gap_end)]
+        if _is_caps(next_line):
+            return False
+        # "... a license to resell the" / page break / "Airspan Products to ...".
+        last_word = last_line.rsplit(None, 1)[-1]
+        if last_word.isalpha() and last_word.islower():
+            return True
+        return _splits_a_name(last_line, next_line)
 
     def _add_region(self, start: int, end: int, starts: list[int], ends: list[int]) -> None:
         """Add a region, cut into pieces of at most MAX_REGION characters."""
@@ -897,6 +911,33 @@ def _skip(text: str, position: int, end: int | None = None) -> int:
     """The first offset at or after ``position`` (before ``end``) that is not whitespace."""
     m = _SPACE.match(text, position, len(text) if end is None else end)
     return m.end() if m else position
+
+
+def _splits_a_name(last_line: str, next_line: str) -> bool:
+    """Whether a page break falls inside a capitalised name of a running sentence.
+
+    "... fails to play a minimum of seventeen (17) U.S. PGA" / page break / "Tour Events and
+    the British Open ...": the line before is prose (twelve words or more, five of them in lower
+    case) ending in a capitalised word set off by one space (not a table cell, not an inline
+    running header such as "Page 13 of 38" or "Acme Confidential"), and the line after goes on
+    with a capitalised word that does not usually open a sentence, then lower-case words.
+    """
+    words = last_line.split()
+    if len(words) < 12 or sum(1 for w in words if w.isalpha() and w.islower()) < 5:
+        return False
+    if not _NAME_END.search(last_line) or _INLINE_FURNITURE.search(last_line, len(last_line) - 60):
+        return False
+    after = next_line.split(None, 4)
+    if len(after) < 4:
+        return False
+    first = after[0].rstrip(",;")
+    return (
+        first.isalpha()
+        and first[0].isupper()
+        and not first.isupper()
+        and first not in _SENTENCE_OPENERS
+        and any(w.isalpha() and w.islower() for w in after[1:4])
+    )
 
 
 def _is_caps(line: str) -> bool:

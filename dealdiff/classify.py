@@ -60,6 +60,7 @@ _CLAUSE_START = re.compile(
 _MAX_ITEMS = 30
 #: A table's rows are its figures: many more of them are read than of a list's items.
 _MAX_ROWS = 400
+_MAX_TITLE_WORDS = 8
 #: The last character of a sentence or a lead-in: a line that ends so is no table's header.
 _SENTENCE_END = frozenset(".;:,!?")
 #: The next line that is not blank, one blank line between at most.
@@ -270,6 +271,8 @@ class Classifier:
             terms = [o for o in outcomes if o.term is not None]
             if not terms and not explain:
                 continue
+            if rows is not None and terms:
+                outcomes = self.led_in(start, outcomes, out[-1] if out else None)
             section = self.segmenter.section_at(start)
             if section is not None and terms:
                 outcomes = tuple(
@@ -457,6 +460,67 @@ class Classifier:
             elif a >= last:
                 return start, a
         return start, end
+
+    def led_in(
+        self, start: int, outcomes: tuple[Outcome, ...], previous: Candidate | None
+    ) -> tuple[Outcome, ...]:
+        """A table's terms, with the line that introduces the table as their first piece.
+
+        "Buyer agrees to purchase from Seller the following products:" over a table of
+        minimum and maximum quantities, or a title line ("PAYMENT YEAR") over its header,
+        states the clause with the table. A type the line above already made a term of (a
+        lead-in that is a clause of its own) keeps that term alone.
+        """
+        lead = self.line_above_table(start)
+        if lead is None:
+            return outcomes
+        stated = (
+            {o.type for o in previous.outcomes if o.term is not None}
+            if previous is not None and previous.start <= lead[0] < previous.end
+            else set()
+        )
+        pieces = self.pieces(*lead)
+        first = tuple(self.index.span(a, b) for a, b in pieces)
+        words = "\n".join(self.text[a:b] for a, b in pieces)
+        return tuple(
+            attrs.evolve(
+                o,
+                term=attrs.evolve(
+                    o.term,
+                    span=first[0],
+                    spans=(*first, *o.term.pieces),
+                    text=f"{words}\n{o.term.text}",
+                ),
+            )
+            if o.term is not None and o.type not in stated
+            else o
+            for o in outcomes
+        )
+
+    def line_above_table(self, start: int) -> tuple[int, int] | None:
+        """The sentence that introduces the table whose header starts at ``start``, if any.
+
+        It ends on the line above the header (one blank line between them at most) and is
+        either a lead-in, ending in ``:``, or a title: a line of at most eight words that does
+        not end as a sentence does and is neither page furniture nor a section's heading.
+        """
+        text = self.text
+        end = len(text[: text.rfind("\n", 0, start) + 1].rstrip())
+        if end == 0 or text.count("\n", end, start) > 2:
+            return None
+        if text[end - 1] != ":":
+            line_start = text.rfind("\n", 0, end) + 1
+            line = text[line_start:end]
+            if (
+                line[-1] in _SENTENCE_END
+                or len(line.split()) > _MAX_TITLE_WORDS
+                or self.segmenter.furniture_in(end - 1, end)
+                # "SCHEDULE 2" heads a part of the agreement, not the table
+                or self.segmenter.section_at(end - 1) != self.segmenter.section_at(line_start - 1)
+            ):
+                return None
+        lead = self.segmenter.sentence_at(end - 1)
+        return lead if lead[1] == end and lead[0] < end else None
 
     def rows_below(self, start: int, end: int) -> tuple[int, int] | None:
         """The rows of figures below a table's header line, if the sentence is one.

@@ -520,3 +520,44 @@ def test_a_table_of_minimum_cloud_spend_is_a_cloud_commitment_with_its_rows() ->
     (term,) = dealdiff.parse_text(text).terms
     assert term.type.value == "cloud_commitment"
     assert term.text.startswith("Contract Year") and term.text.endswith("$75,000,000")
+
+
+_SUPPLY = 'This Supply Agreement is made between Alder Co. ("Seller") and Birch Inc. ("Buyer").\n\n'
+
+
+def test_a_table_carries_the_lead_in_that_introduces_it() -> None:
+    lead = "Seller agrees to sell to Buyer, and Buyer agrees to buy from Seller, these products:"
+    table = (
+        "Product      Quantity (Tonnes / Year)      Minimum      Maximum\n\n"
+        "Resin A                                    [***]        [***]\n"
+        "Resin B                                    [***]        [***]\n"
+    )
+    text = _SUPPLY + f"1. PRODUCTS\n\n{lead}\n\n{table}"
+    (term,) = dealdiff.parse_text(text).terms
+    assert term.type.value == "minimum_commitment" and term.status.value == "committed"
+    assert [text[s.start : s.end] for s in term.pieces] == [lead, table.rstrip()]
+    assert term.span == term.pieces[0] and term.text == f"{lead}\n{table.rstrip()}"
+
+
+def test_a_table_carries_its_title_line_but_not_a_section_heading() -> None:
+    table = "MINIMUM PAYMENT      ACCESS FEE\n\nYear 1    $400,000    $300,000\n"
+    text = _SUPPLY + f"SCHEDULE 3\n\nPAYMENT BY YEAR\n\n{table}"
+    (term,) = dealdiff.parse_text(text).terms
+    assert term.text.startswith("PAYMENT BY YEAR\nMINIMUM PAYMENT")
+    (term,) = dealdiff.parse_text(_SUPPLY + f"SCHEDULE 3\n\n{table}").terms
+    assert term.text.startswith("MINIMUM PAYMENT")
+
+
+def test_a_lead_in_that_is_a_clause_of_its_own_keeps_its_own_term() -> None:
+    text = _SUPPLY + (
+        "5.1 Buyer shall pay Seller a royalty on Net Sales at the following rates:\n\n"
+        "Net Sales in a Year        Royalty Rate\n"
+        "Up to $1,000,000           5%\n"
+        "Above $1,000,000           7%\n"
+    )
+    terms = dealdiff.parse_text(text).terms
+    by_rule = {t.rule: t.text.split("\n")[0] for t in terms if t.type.value == "revenue_share"}
+    assert by_rule == {
+        "revenue-share-pay-royalty": text.splitlines()[2],
+        "revenue-share-rate-table": "Net Sales in a Year        Royalty Rate",
+    }

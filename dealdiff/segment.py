@@ -158,7 +158,7 @@ _LEAD_SEPARATORS = " \t\r\f\v-–—:."
 _CAPS_HEADING = re.compile(r"[A-Z0-9&'’,;/\-(). ]*[A-Z0-9)]")
 _WORD = re.compile(r"\S+")
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
-_NAME_END = re.compile(r"\S[^\S\n][A-Z][A-Za-z]*\Z")
+_NAME_END = re.compile(r"\s[A-Z][A-Za-z]*\Z")
 _INLINE_FURNITURE = re.compile(r"\b(?:Page\s+\d|[Cc]onfidential\b|CONFIDENTIAL\b)")
 # Capitalised words that usually open a sentence: after a page break they start a new one.
 _SENTENCE_OPENERS = frozenset(
@@ -918,9 +918,10 @@ def _splits_a_name(last_line: str, next_line: str) -> bool:
 
     "... fails to play a minimum of seventeen (17) U.S. PGA" / page break / "Tour Events and
     the British Open ...": the line before is prose (twelve words or more, five of them in lower
-    case) ending in a capitalised word set off by one space (not a table cell, not an inline
-    running header such as "Page 13 of 38" or "Acme Confidential"), and the line after goes on
-    with a capitalised word that does not usually open a sentence, then lower-case words.
+    case) ending in a capitalised word (not in an inline running header such as "Page 13 of
+    38" or "Acme Confidential"), and the line after goes on with a capitalised word that does
+    not usually open a sentence, then lower-case words. Runs of spaces count for nothing, so
+    that a text with its spaces collapsed is cut the same way.
     """
     words = last_line.split()
     if len(words) < 12 or sum(1 for w in words if w.isalpha() and w.islower()) < 5:

@@ -267,6 +267,17 @@ def test_heading_on_the_next_line() -> None:
     assert [(s.number, s.heading) for s in sections] == [("1", "DEFINITIONS"), ("1.1", None)]
 
 
+@pytest.mark.parametrize("gap", [" ", "  ", "     "])
+def test_a_name_split_by_a_page_break_is_joined_however_it_is_spaced(gap: str) -> None:
+    text = (
+        "4. RENEWAL. Provided that the Distributor buys a minimum of $45,000 of Products during"
+        f" the Initial{gap}Distribution\n\n- 3 -\n\nPeriod, this Agreement shall renew for"
+        " a further six months."
+    )
+    sentences = sentence_texts(text)
+    assert len(sentences) == 2 and sentences[1].endswith("a further six months.")
+
+
 def test_running_header_needs_three_repeats() -> None:
     body = "{n}. Term {n}. The parties agree to term {n}.\n\n"
     twice = "Draft Copy\n\n" + body.format(n=1) + "Draft Copy\n\n" + body.format(n=2)

@@ -9,7 +9,8 @@ and diffs each against the original:
 * no-op edits, which must report nothing: section numbers shifted by one ("3.2" -> "4.2",
   at the start of a line and where the text cites them, "Section 3.2" -> "Section 4.2"),
   runs of spaces collapsed, one paragraph moved elsewhere, every "shall" made "will",
-  straight quotes made curly;
+  straight quotes made curly, every page number on a line of its own ("7", "- 7 -",
+  "Page 7") made one higher, as when a page is added before it;
 * term edits, made inside the evidence of one term found in the original, which must be
   reported on that term's type: "exclusive" -> "non-exclusive" in an exclusive term
   (expected: a status change), the first percentage of a revenue share with a rate raised
@@ -44,6 +45,7 @@ _SECTION = re.compile(
     r"(?m)(^\s*|\b(?:Sections?|Articles?|Clauses?)\s+)(\d{1,2})\.(\d{1,2})\b", re.I
 )
 _SPACES = re.compile(r"[ \t]{2,}")
+_PAGE_LINE = re.compile(r"(?m)^([^\S\n]*(?:-[^\S\n]*|Page[^\S\n]+)?)(\d{1,3})([^\S\n]*-?[^\S\n]*)$")
 _SHALL = re.compile(r"\bshall\b")
 _QUOTED = re.compile(r'"([^"\n]{0,80})"')
 _EXCLUSIVE = re.compile(r"\bexclusive\b")
@@ -58,6 +60,10 @@ def renumber(text: str, rnd: random.Random) -> str:
 
 def collapse_spaces(text: str, rnd: random.Random) -> str:
     return _SPACES.sub(" ", text)
+
+
+def shift_pages(text: str, rnd: random.Random) -> str:
+    return _PAGE_LINE.sub(lambda m: f"{m[1]}{int(m[2]) + 1}{m[3]}", text)
 
 
 def move_paragraph(text: str, rnd: random.Random) -> str:
@@ -80,6 +86,7 @@ def curly_quotes(text: str, rnd: random.Random) -> str:
 NO_OP: dict[str, Callable[[str, random.Random], str]] = {
     "renumber sections": renumber,
     "collapse spaces": collapse_spaces,
+    "page numbers shifted": shift_pages,
     "move a paragraph": move_paragraph,
     '"shall" -> "will"': shall_to_will,
     "straight -> curly quotes": curly_quotes,

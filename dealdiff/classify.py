@@ -60,6 +60,7 @@ _CLAUSE_START = re.compile(
 _MAX_ITEMS = 30
 #: A table's rows are its figures: many more of them are read than of a list's items.
 _MAX_ROWS = 400
+#: A title line over a table's header ("PAYMENT YEAR") has at most this many words.
 _MAX_TITLE_WORDS = 8
 #: The last character of a sentence or a lead-in: a line that ends so is no table's header.
 _SENTENCE_END = frozenset(".;:,!?")

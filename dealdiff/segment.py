@@ -158,7 +158,9 @@ _LEAD_SEPARATORS = " \t\r\f\v-–—:."
 _CAPS_HEADING = re.compile(r"[A-Z0-9&'’,;/\-(). ]*[A-Z0-9)]")
 _WORD = re.compile(r"\S+")
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+# A line that ends in a capitalised word ("... seventeen (17) U.S. PGA").
 _NAME_END = re.compile(r"\s[A-Z][A-Za-z]*\Z")
+# A running header or footer written into the end of a line ("... Page 13 of 38").
 _INLINE_FURNITURE = re.compile(r"\b(?:Page\s+\d|[Cc]onfidential\b|CONFIDENTIAL\b)")
 # Capitalised words that usually open a sentence: after a page break they start a new one.
 _SENTENCE_OPENERS = frozenset(
@@ -926,7 +928,9 @@ def _splits_a_name(last_line: str, next_line: str) -> bool:
     words = last_line.split()
     if len(words) < 12 or sum(1 for w in words if w.isalpha() and w.islower()) < 5:
         return False
-    if not _NAME_END.search(last_line) or _INLINE_FURNITURE.search(last_line, len(last_line) - 60):
+    if not _NAME_END.search(last_line):
+        return False
+    if _INLINE_FURNITURE.search(last_line, max(0, len(last_line) - 60)):
         return False
     after = next_line.split(None, 4)
     if len(after) < 4:

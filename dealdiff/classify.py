@@ -50,6 +50,8 @@ _MAX_ROW = 200
 #: A longer line is still a table's rows when it has a figure every so many characters.
 _ROW_FIGURE_EVERY = 30
 _FIGURES = re.compile(r"\d[\d,.]*|\[\s*\*+\s*\]|\*{3,}")
+#: A cell of a table that is a plain figure, set off from the next by two spaces or more.
+_FIGURE_CELL = re.compile(r"(?:^|\s)\d[\d,.]*(?=[^\S\n]{2,}|[^\S\n]*$)")
 #: A row that starts with a count: "10 Wallpapers", "5,000 units in Year 2".
 _COUNT_ROW = re.compile(r"[^\S\n]*\d[\d,]*[^\S\n]+[A-Za-z(]")
 #: A line that opens a numbered clause ("6.1 Buyer shall pay ...", "Section 7.2"): the list
@@ -80,7 +82,10 @@ def _is_row(line: str, *, rows_only: bool = False) -> bool:
         dense = len(_FIGURES.findall(line)) * _ROW_FIGURE_EVERY >= size
         return dense and _TABLE_ROW.search(line) is not None
     return size <= _MAX_ROW and (
-        _TABLE_ROW.search(line) is not None or _COUNT_ROW.match(line) is not None
+        _TABLE_ROW.search(line) is not None
+        or _COUNT_ROW.match(line) is not None
+        # cells of plain figures in columns: "Resin A     2,000     3,000"
+        or (rows_only and len(_FIGURE_CELL.findall(line)) >= 2)
     )
 
 

@@ -950,8 +950,11 @@ def _is_caps(line: str) -> bool:
 
 
 def _is_title(line: str) -> bool:
-    """Title Case: every word capitalised except small words, at most ten words."""
-    words = line.rstrip(".").split()
+    """Title Case: every word capitalised except small words, at most ten words.
+
+    Brackets around a word and a lone slash count for nothing: "Quantity (Tonnes / Year)".
+    """
+    words = [w for w in (w.strip("()[]") for w in line.rstrip(".").split()) if w and w != "/"]
     if not words or len(words) > 10 or not words[0][:1].isupper():
         return False
     return all(w.lower() in _SMALL_WORDS or _TITLE_WORD.fullmatch(w) for w in words)

@@ -140,6 +140,7 @@ class DiffResult:
 # ---------------------------------------------------------------- normalisation
 
 _PUNCT = re.compile(r"[^\w\s&/%$€£¥+-]")
+_QUANTITY = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,]|\.\d)")
 _LEADING_ARTICLE = re.compile(r"^(?:(?:the|a|an)\s+)+")
 
 
@@ -535,15 +536,27 @@ PARTY_FIELDS = frozenset({"holder", "grantor", "payer", "payee", "committer", "p
 
 
 def clause_figures(term: Term) -> list[str]:
-    """The percentages and amounts of money the clause of ``term`` states, in its order,
-    normalised ("eight percent (8%)" is ``8%``, "US$2,000,000" is ``USD 2,000,000``)."""
-    out = []
-    for match in find_values(term.text) if term.text else ():
+    """The percentages, amounts of money and quantities the clause of ``term`` states, in its
+    order, normalised ("eight percent (8%)" is ``8%``, "US$2,000,000" is ``USD 2,000,000``).
+
+    A quantity is a number written with thousands separators outside any other value (the
+    "2,000" of a row "Resin A   2,000   3,000"); a bare "30" is too often a count of days, a
+    page or a clause to be one.
+    """
+    if not term.text:
+        return []
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for match in find_values(term.text):
+        taken.append((match.start, match.end))
         if match.kind == "percent" and match.value is not None:
-            out.append(f"{match.value}%")
+            found.append((match.start, f"{match.value}%"))
         elif match.kind == "money" and isinstance(match.value, Money):
-            out.append(str(match.value))
-    return out
+            found.append((match.start, str(match.value)))
+    for m in _QUANTITY.finditer(term.text):
+        if not any(start <= m.start() < end for start, end in taken):
+            found.append((m.start(), m.group()))
+    return [figure for _, figure in sorted(found)]
 
 
 # ---------------------------------------------------------------- labels and messages

@@ -766,13 +766,16 @@ _THIS_SECTION = re.compile(
 def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
     """``terms`` with what qualifies another term folded into it.
 
-    A term made by a construction with ``into`` (a carve-out: "The exclusivity obligations
-    of Section 4 shall not apply to inference workloads") is no term of its own: its
-    ``subject`` is added to that list field of the terms it refers to: the positive terms of
-    its type in the sections it names ("Section 4", "this Section" for the one it stands
+    A term made by a construction with ``into`` is no term of its own. Into a list field (a
+    carve-out: "The exclusivity obligations of Section 4 shall not apply to inference
+    workloads"), its ``subject`` is added to that field of the terms it refers to; into a
+    date field ("The revenue share under Section 3.1 shall terminate on December 31, 2027"),
+    its own value of that field is set on them. The terms it refers to are the positive terms
+    of its type in the sections it names ("Section 4", "this Section" for the one it stands
     in), or, when it cites no section at all ("the foregoing exclusivity"), the nearest one
     before it. With no such term (an amendment's carve-out of a clause it does not restate,
-    a section cited as "Article V") it is dropped.
+    a section cited as "Article V") a carve-out is dropped; a date is kept as a term of its
+    own, as it states when something ends.
     """
     into = rules.folds()
     if not any((t.rule or "") in into for t in terms):
@@ -783,8 +786,10 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
         if field is None:
             continue
         kept[k] = None
-        value = getattr(term, "subject", None)
+        listed = isinstance(getattr(term, field), tuple)
+        value = getattr(term, "subject" if listed else field, None)
         if not value:
+            kept[k] = None if listed else term
             continue
         named = [
             "".join(n.split())
@@ -806,11 +811,15 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
         ]
         if not cites:  # "the foregoing exclusivity": the nearest one before it
             targets = [j for j in targets if j < k][-1:]
+        if not targets and not listed:
+            kept[k] = term
         for j in targets:
             target = kept[j]
             assert target is not None
             have = getattr(target, field)
-            if value not in have:
+            if not listed:
+                kept[j] = attrs.evolve(target, **{field: value})
+            elif value not in have:
                 extended: dict[str, Any] = {field: (*have, value)}
                 kept[j] = attrs.evolve(target, **extended)
     return [t for t in kept if t is not None]

@@ -24,7 +24,7 @@ from . import __version__
 from .agreement import explain_agreement
 from .errors import EXIT_ERROR, EXIT_OK, DealdiffError
 from .model import Agreement
-from .render import agreement_json, agreement_text
+from .render import agreement_json, agreement_text, format_value
 from .ruleset import RuleSet, default_rules, load_rules
 from .source import read_source
 
@@ -139,11 +139,20 @@ def _explain_lines(source: str, text: str, rules: RuleSet) -> Iterator[str]:
         yield f"{where}  {snippet}"
         for out in cand.outcomes:
             if out.verdict == "term" and out.rule in folds:
-                carved = getattr(out.term, "subject", None)
-                yield (
-                    f"    {out.type.value}: {carved!r} added to the {folds[out.rule]} of the"
-                    f" {out.type.value} it names (no term of its own) by rule {out.rule}"
-                )
+                field = folds[out.rule]
+                value = getattr(out.term, field, None)
+                if isinstance(value, tuple):  # a carve-out: its subject joins a list
+                    carved = getattr(out.term, "subject", None)
+                    yield (
+                        f"    {out.type.value}: {carved!r} added to the {field} of the"
+                        f" {out.type.value} it names (no term of its own) by rule {out.rule}"
+                    )
+                else:
+                    yield (
+                        f"    {out.type.value}: {field} {format_value(field, value)} set on the"
+                        f" {out.type.value} it names (a term of its own when the text has none)"
+                        f" by rule {out.rule}"
+                    )
             elif out.verdict == "term":
                 status = getattr(out.term, "status", "")
                 yield f"    {out.type.value}: {getattr(status, 'value', status)} by rule {out.rule}"

@@ -85,9 +85,9 @@ class Construction:
     also: Pattern | None
     unless: Pattern | None
     origin: str
-    #: A list field of the term this construction qualifies (``exceptions``): what it
-    #: matched is no term of its own, its ``subject`` is added to that field of the term
-    #: it refers to (see :func:`dealdiff.classify.fold`).
+    #: A field of the term this construction qualifies: what it matched is no term of its
+    #: own. Into a list field (``exceptions``) its ``subject`` is added; into a date field
+    #: (``end``) its own date is set (see :func:`dealdiff.classify.fold`).
     into: str | None = None
 
 
@@ -118,7 +118,7 @@ class RuleSet:
         return _word_classes(self, word)
 
     def folds(self) -> dict[str, str]:
-        """The constructions that qualify another term (``into``): rule id to list field."""
+        """The constructions that qualify another term (``into``): rule id to the field."""
         return {c.id: c.into for c in self.constructions if c.into}
 
     @property
@@ -337,10 +337,16 @@ class _Loader:
                         raise self.error(origin, raw, f"{rid}: {ctype} has no field {key!r}", rid)
                 into = entry.get("into")
                 if into is not None and (
-                    into not in names or "tuple" not in str(attrs.fields_dict(cls)[into].type)
+                    into not in names
+                    or not any(
+                        kind in str(attrs.fields_dict(cls)[into].type) for kind in ("tuple", "date")
+                    )
                 ):
                     raise self.error(
-                        origin, raw, f"{rid}: into {into!r} is no list field of {ctype}", rid
+                        origin,
+                        raw,
+                        f"{rid}: into {into!r} is neither a list field nor a date field of {ctype}",
+                        rid,
                     )
                 constructions.append(
                     Construction(

@@ -79,7 +79,7 @@ def test_user_rules_override_by_id(tmp_path: Path) -> None:
         (
             'type = "exclusivity"\n[[construction]]\nid = "x-y"\npattern = "EXCL"\n'
             'status = "exclusive"\ninto = "holder"\n',
-            "x-y: into 'holder' is no list field of exclusivity",
+            "x-y: into 'holder' is neither a list field nor a date field of exclusivity",
             3,
         ),
     ],

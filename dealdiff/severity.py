@@ -115,6 +115,11 @@ def _plain(value: Any) -> str:
     return str(value.value) if isinstance(value, enum.Enum) else str(value)
 
 
+def _shown(value: Any) -> str:
+    """A field value as an ``old``/``new`` condition names it: ``-`` when it is absent."""
+    return "-" if value is None or value == () else _plain(value)
+
+
 def change_percent(old: Any, new: Any) -> Decimal | None:
     """``new`` relative to ``old`` in percent; None when not both numbers or ``old`` is zero.
 
@@ -158,9 +163,9 @@ class SeverityRule:
             facts.status is None or _plain(facts.status) not in self.status
         ):
             return False
-        if self.old is not None and (facts.old is None or _plain(facts.old) not in self.old):
+        if self.old is not None and _shown(facts.old) not in self.old:
             return False
-        if self.new is not None and (facts.new is None or _plain(facts.new) not in self.new):
+        if self.new is not None and _shown(facts.new) not in self.new:
             return False
         if self.restated is not None and facts.restated != self.restated:
             return False

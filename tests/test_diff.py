@@ -755,7 +755,8 @@ def sample_facts() -> list[Facts]:
         for field in [*cls().fields(), FIGURES]:
             if field == "status":
                 continue
-            for old, new in numbers if field in ("amount", "quantity", "rate") else [("a", "b")]:
+            pairs = [("a", "b"), (None, "b")]  # a value that changed, one that appeared
+            for old, new in numbers if field in ("amount", "quantity", "rate") else pairs:
                 facts.append(
                     Facts(change="changed", type=str(type_name), field=field, old=old, new=new)
                 )
@@ -928,3 +929,13 @@ def test_a_carve_out_added_to_a_commitment_is_a_major_change() -> None:
         ("Quarter affected by force majeure",),
     )
     assert change.severity.value == "major" and change.rule == "commitment-exceptions-changed"
+
+
+def test_an_end_date_set_is_major_and_one_moved_is_minor() -> None:
+    rules = default_severities()
+    start, later = dt.date(2027, 12, 31), dt.date(2028, 12, 31)
+    for kind in ("revenue_share", "exclusivity", "minimum_commitment"):
+        set_now = rules.rate(Facts(change="changed", type=kind, field="end", old=None, new=start))
+        moved = rules.rate(Facts(change="changed", type=kind, field="end", old=start, new=later))
+        assert (set_now.id, str(set_now.severity.value)) == ("end-date-set", "major")
+        assert (moved.id, str(moved.severity.value)) == ("end-date-moved", "minor")

@@ -107,6 +107,8 @@ _NOT_AGENT = re.compile(
     r"^(?:section|article|schedule|exhibit|annex|appendix|term|amounts?|sales|revenues?|"
     r"licen[cs]es|it|they|which|who|he|she|party|parties|nothing|none|nobody|anyone|"
     r"everyone|other|others|source|minimum|maximum|controls?|controlled|the|an?|this|that|"
+    # a word that opens a clause, capitalised at the start of a sentence: "Prior to offering"
+    r"prior|before|after|upon|during|following|pursuant|except|unless|until|within|without|"
     # a class of parties, not one: "Arbor may appoint other distributors"
     r"distributors|licensees|licensors|sublicensees|resellers|dealers|agents|suppliers|"
     r"customers|vendors|retailers|contractors|affiliates|partners|franchisees|"

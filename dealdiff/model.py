@@ -122,7 +122,8 @@ class Term:
     status: str
     span: Span | None = attrs.field(default=None, eq=False)
     #: Every piece of the evidence, in order, when page furniture (a page number, a running
-    #: header) interrupts it; ``span`` is then the first piece. Empty when it is one piece.
+    #: header) interrupts it or a table's lead-in stands apart from its rows; ``span`` is
+    #: then the first piece. Empty when it is one piece.
     spans: tuple[Span, ...] = attrs.field(default=(), eq=False, converter=_to_tuple)
     text: str = attrs.field(default="", eq=False)
     section: str | None = attrs.field(default=None, eq=False)

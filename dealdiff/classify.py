@@ -22,7 +22,7 @@ from .model import TERM_CLASSES, Commitment, Party, Term, TermType
 from .patterns import Encoded, Pattern, Token, encode_span, ratio_share
 from .ruleset import Construction, RuleSet, TypeRules, package_text
 from .segment import Segmenter
-from .spans import LineIndex
+from .spans import LineIndex, Span
 from .values import Money, Period, ValueMatch, find_values, parse_period
 
 __all__ = ["Candidate", "Outcome", "Classifier", "classify", "fold"]
@@ -411,16 +411,22 @@ class Classifier:
         start, end = self.block(start, end, found[""], encoded)
         if self.text[start:end].rstrip().endswith(":"):
             end = self.list_below(end)
-        pieces = self.pieces(start, end)
-        spans = tuple(self.index.span(a, b) for a, b in pieces)
+        spans, text = self.evidence(start, end)
         return cls(
             status=cons.status,
             span=spans[0],
             spans=spans if len(spans) > 1 else (),
-            text="\n".join(self.text[a:b] for a, b in pieces),
+            text=text,
             rule=cons.id,
             **kwargs,
         )
+
+    def evidence(self, start: int, end: int) -> tuple[tuple[Span, ...], str]:
+        """The spans of ``text[start:end]``'s pieces (see :meth:`pieces`), and their text,
+        one piece a line."""
+        pieces = self.pieces(start, end)
+        spans = tuple(self.index.span(a, b) for a, b in pieces)
+        return spans, "\n".join(self.text[a:b] for a, b in pieces)
 
     def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """``text[start:end]`` without the page furniture inside it, as the pieces between."""
@@ -487,9 +493,7 @@ class Classifier:
             if previous is not None and previous.start <= lead[0] < previous.end
             else set()
         )
-        pieces = self.pieces(*lead)
-        first = tuple(self.index.span(a, b) for a, b in pieces)
-        words = "\n".join(self.text[a:b] for a, b in pieces)
+        first, words = self.evidence(*lead)
         return tuple(
             attrs.evolve(
                 o,
@@ -787,11 +791,13 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
         field = into.get(term.rule or "")
         if field is None:
             continue
-        kept[k] = None
+        # Into a list, the subject is carved out (and nothing else is kept of the term); into
+        # a date field, the term's own date is set, and the term stays when nothing takes it.
         listed = isinstance(getattr(term, field), tuple)
         value = getattr(term, "subject" if listed else field, None)
         if not value:
-            kept[k] = None if listed else term
+            if listed:
+                kept[k] = None
             continue
         named = [
             "".join(n.split())
@@ -813,8 +819,8 @@ def fold(terms: Sequence[Term], rules: RuleSet) -> list[Term]:
         ]
         if not cites:  # "the foregoing exclusivity": the nearest one before it
             targets = [j for j in targets if j < k][-1:]
-        if not targets and not listed:
-            kept[k] = term
+        if targets or listed:
+            kept[k] = None
         for j in targets:
             target = kept[j]
             assert target is not None
